@@ -1,3 +1,503 @@
-/* placeholder until the CLI lands */
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iommutest: the command line. Only main() decides exit codes:
+ * 0 all passed, 1 a failure, 4 everything skipped (kselftest), 2 usage errors and bad files.
+ */
+#define LOG_PREFIX ""
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { puts("KTAP version 1\n1..0\n# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:0"); return 4; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "iommutest/engine.h"
+#include "iommutest/hwinfo.h"
+#include "iommutest/iommufd.h"
+#include "iommutest/log.h"
+#include "iommutest/output.h"
+#include "iommutest/runner.h"
+#include "iommutest/scenario.h"
+#include "iommutest/step.h"
+#include "iommutest/sysfs_bind.h"
+#include "iommutest/util.h"
+#include "iommutest/vfio.h"
+
+#define EXIT_PASS 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define EXIT_SKIP 4
+#define MAX_DEVICES 16
+#define MAX_FILES 4096
+#define MAX_DIR_DEPTH 8
+#define BIND_TIMEOUT_MS 10000
+
+static void usage(FILE *f)
+{
+	fputs("usage: iommutest run [-d BDF]... [--bind] [--format ktap] [-o FILE] [-v] SCENARIO.json|DIR...\n"
+	      "       iommutest validate SCENARIO.json|DIR...\n"
+	      "       iommutest info [-d BDF]... [--bind]\n"
+	      "       iommutest list steps|engines|formats\n"
+	      "       iommutest --help | --version\n"
+	      "\n"
+	      "  -d, --device BDF   a PCI device (0000:00:03.0) for the scenarios' device slots, in order\n"
+	      "  -b, --bind         move the devices to vfio-pci for the run and back afterwards\n"
+	      "  -f, --format NAME  results format (ktap)\n"
+	      "  -o, --output FILE  write results to FILE instead of stdout\n"
+	      "  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
+	      "\n"
+	      "Exit: 0 passed, 1 a failure, 4 all skipped, 2 usage error or bad scenario file.\n"
+	      "See iommutest(1) and iommutest-scenario(5).\n", f);
+}
+
+/* ---- scenario files ---- */
+struct file_list {
+	char **v;
+	size_t n;
+};
+
+static int add_file(struct file_list *fl, const char *path)
+{
+	char **nv;
+
+	if (fl->n >= MAX_FILES)
+		return -E2BIG;
+	nv = realloc(fl->v, (fl->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	fl->v = nv;
+	fl->v[fl->n] = strdup(path);
+	if (!fl->v[fl->n])
+		return -ENOMEM;
+	fl->n++;
+	return 0;
+}
+
+static int not_hidden(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+/* every *.json under path, sorted, recursively */
+static int collect(struct file_list *fl, const char *path, unsigned int depth)
+{
+	struct dirent **ents;
+	struct stat st;
+	int n, ret = 0;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "iommutest: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_file(fl, path);
+	if (depth > MAX_DIR_DEPTH)
+		return 0;
+	n = scandir(path, &ents, not_hidden, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "iommutest: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	for (int i = 0; i < n; i++) {
+		char sub[4096];
+		size_t len = strlen(ents[i]->d_name);
+
+		snprintf(sub, sizeof(sub), "%s%s%s", path,
+			 path[strlen(path) - 1] == '/' ? "" : "/", ents[i]->d_name);
+		if (!ret && !stat(sub, &st) &&
+		    (S_ISDIR(st.st_mode) || (len > 5 && !strcmp(ents[i]->d_name + len - 5, ".json"))))
+			ret = collect(fl, sub, depth + 1);
+		free(ents[i]);
+	}
+	free(ents);
+	return ret;
+}
+
+static void free_scenarios(struct scenario **scs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		scenario_free(scs[i]);
+	free(scs);
+}
+
+/* Load every file; the first bad one is reported and the whole set rejected. */
+static int load_all(char **paths, int npaths, struct scenario ***out, size_t *nout)
+{
+	struct file_list fl = { 0 };
+	struct scenario **scs = NULL;
+	char err[1024];
+	int ret = 0;
+
+	for (int i = 0; i < npaths && !ret; i++)
+		ret = collect(&fl, paths[i], 0);
+	if (!ret && !fl.n) {
+		fprintf(stderr, "iommutest: no scenario files given\n");
+		ret = -ENOENT;
+	}
+	if (!ret) {
+		scs = calloc(fl.n, sizeof(*scs));
+		if (!scs)
+			ret = -ENOMEM;
+	}
+	for (size_t i = 0; !ret && i < fl.n; i++) {
+		ret = scenario_load(fl.v[i], &scs[i], err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "%s\n", err);
+	}
+	if (ret) {
+		free_scenarios(scs, fl.n);
+		scs = NULL;
+	}
+	for (size_t i = 0; i < fl.n; i++)
+		free(fl.v[i]);
+	free(fl.v);
+	*out = scs;
+	*nout = ret ? 0 : fl.n;
+	return ret;
+}
+
+/* ---- signals ---- */
+static void on_signal(int sig)
+{
+	iommutest_stop = 1;
+	(void)sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: waits see EINTR */
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* ---- common options ---- */
+struct cli {
+	const char *bdfs[MAX_DEVICES];
+	char bdf_store[MAX_DEVICES][32];
+	size_t nbdfs;
+	int bind;
+	const char *format;
+	const char *output;
+};
+
+static int parse_opts(int argc, char **argv, struct cli *c)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "bind", no_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	c->format = "ktap";
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "d:bf:o:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			if (c->nbdfs >= MAX_DEVICES) {
+				fprintf(stderr, "iommutest: at most %d devices\n", MAX_DEVICES);
+				return -EINVAL;
+			}
+			if (pci_bdf_normalize(optarg, c->bdf_store[c->nbdfs], sizeof(c->bdf_store[0]))) {
+				fprintf(stderr, "iommutest: -d \"%.40s\": not a PCI address (DDDD:BB:DD.F)\n", optarg);
+				return -EINVAL;
+			}
+			c->bdfs[c->nbdfs] = c->bdf_store[c->nbdfs];
+			c->nbdfs++;
+			break;
+		case 'b': c->bind = 1; break;
+		case 'f': c->format = optarg; break;
+		case 'o': c->output = optarg; break;
+		case 'v': log_level_max++; break;
+		case 'h': usage(stdout); exit(EXIT_PASS);
+		default: return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int bind_all(const struct cli *c, struct bound_device *bd)
+{
+	for (size_t i = 0; i < c->nbdfs; i++) {
+		int ret = pci_bind_vfio(c->bdfs[i], &bd[i], BIND_TIMEOUT_MS);
+
+		if (ret) {
+			fprintf(stderr, "iommutest: --bind %s: %s\n", c->bdfs[i], strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int restore_all(const struct cli *c, struct bound_device *bd)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < c->nbdfs; i++)
+		if (pci_restore_driver(&bd[i]))
+			ret = -EIO;
+	return ret;
+}
+
+/* ---- subcommands ---- */
+static int cmd_validate(int argc, char **argv)
+{
+	struct scenario **scs;
+	size_t n;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_all(argv + 1, argc - 1, &scs, &n))
+		return EXIT_USAGE;
+	for (size_t i = 0; i < n; i++)
+		printf("%s: ok (%s: %zu steps, %llu executed, %llu DMA)\n", scs[i]->file, scs[i]->name,
+		       scs[i]->nsteps, (unsigned long long)scs[i]->exec_steps,
+		       (unsigned long long)scs[i]->exec_dma);
+	free_scenarios(scs, n);
+	return EXIT_PASS;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct bound_device bd[MAX_DEVICES] = { 0 };
+	struct cli c = { 0 };
+	struct output out = { 0 };
+	struct scenario **scs;
+	struct run_opts ro;
+	size_t n;
+	int rc;
+
+	if (parse_opts(argc, argv, &c))
+		return EXIT_USAGE;
+	out.ops = output_find(c.format);
+	if (!out.ops) {
+		fprintf(stderr, "iommutest: unknown format \"%.40s\" (see: iommutest list formats)\n", c.format);
+		return EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "iommutest: run: no scenario files given\n");
+		return EXIT_USAGE;
+	}
+	/* every file is validated before any device is touched */
+	if (load_all(argv + optind, argc - optind, &scs, &n))
+		return EXIT_USAGE;
+	out.f = c.output ? fopen(c.output, "w") : stdout;
+	if (!out.f) {
+		fprintf(stderr, "iommutest: %s: %s\n", c.output, strerror(errno));
+		free_scenarios(scs, n);
+		return EXIT_USAGE;
+	}
+	setvbuf(out.f, NULL, _IOLBF, 0);
+	install_signals();
+	if (c.bind && bind_all(&c, bd)) {
+		restore_all(&c, bd);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	ro = (struct run_opts){ .bdfs = c.bdfs, .nbdfs = c.nbdfs };
+	run_scenarios(scs, n, &ro, &out);
+	rc = out_exit_code(&out);
+	if (c.bind && restore_all(&c, bd))
+		rc = EXIT_FAIL;
+	if (iommutest_stop) {
+		fprintf(stderr, "iommutest: interrupted; devices restored, fds closed\n");
+		rc = EXIT_FAIL;
+	}
+out:
+	if (out.f != stdout)
+		fclose(out.f);
+	free_scenarios(scs, n);
+	return rc;
+}
+
+static void info_device(int iommufd, const char *bdf)
+{
+	struct vfio_pci_dev vdev;
+	struct hw_info_result hw;
+	const struct hw_info_decoder *dec;
+	struct iova_range *r = NULL;
+	size_t nr = 0;
+	uint64_t align = 0;
+	uint32_t ioas, pt;
+	int ret;
+
+	printf("\ndevice %s\n", bdf);
+	ret = vfio_pci_open(bdf, &vdev);
+	if (ret)
+		return;
+	ret = vfio_bind_iommufd(&vdev, iommufd);
+	if (ret) {
+		printf("  VFIO_DEVICE_BIND_IOMMUFD: %s\n", strerror(-ret));
+		goto out;
+	}
+	printf("  pci id %04x:%04x class %06x, iommufd dev_id %u\n", vdev.vendor, vdev.device,
+	       vdev.class_code, vdev.dev_id);
+	for (size_t i = 0; dma_engine_registry[i]; i++)
+		if (!dma_engine_registry[i]->probe(&vdev))
+			printf("  DMA engine: %s\n", dma_engine_registry[i]->name);
+	ret = iommufd_get_hw_info(iommufd, vdev.dev_id, &hw);
+	if (ret) {
+		printf("  IOMMU_GET_HW_INFO: %s\n", strerror(-ret));
+	} else {
+		printf("  IOMMU type: %s (%u)\n  out_capabilities: 0x%llx", hw_info_type_name(hw.type),
+		       hw.type, (unsigned long long)hw.capabilities);
+		for (size_t i = 0; hw_cap_names[i].name; i++)
+			if (hw.capabilities & hw_cap_names[i].value)
+				printf(" %s", hw_cap_names[i].name);
+		printf("\n  out_max_pasid_log2: %u\n", hw.max_pasid_log2);
+		dec = hw_info_decoder_find(hw.type);
+		for (size_t i = 0; dec && i < dec->nregs; i++) {
+			uint64_t v;
+
+			hw_info_value(&hw, dec->regs[i].name, &v);
+			printf("  %s = 0x%llx\n", dec->regs[i].name, (unsigned long long)v);
+			for (size_t f = 0; f < dec->nfields; f++) {
+				if (dec->fields[f].reg != i)
+					continue;
+				hw_info_value(&hw, dec->fields[f].name, &v);
+				printf("    %-16s %-8llu %s\n", dec->fields[f].name, (unsigned long long)v,
+				       dec->fields[f].desc);
+			}
+		}
+	}
+	/* the usable IOVA ranges once this device is attached to an IOAS */
+	if (!iommufd_ioas_alloc(iommufd, &ioas)) {
+		pt = ioas;
+		ret = vfio_attach_pt(&vdev, &pt, -1);
+		if (ret)
+			printf("  attach to a fresh IOAS: %s\n", strerror(-ret));
+		else if (!iommufd_ioas_iova_ranges(iommufd, ioas, &r, &nr, &align)) {
+			printf("  usable IOVA ranges (alignment 0x%llx):\n", (unsigned long long)align);
+			for (size_t i = 0; i < nr; i++)
+				printf("    [0x%016llx, 0x%016llx]\n", (unsigned long long)r[i].start,
+				       (unsigned long long)r[i].last);
+			free(r);
+		}
+		if (!ret)
+			vfio_detach_pt(&vdev, -1);
+		iommufd_destroy(iommufd, ioas);
+	}
+out:
+	vfio_pci_close(&vdev);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	struct bound_device bd[MAX_DEVICES] = { 0 };
+	const struct iommufd_feature *ft;
+	struct cli c = { 0 };
+	int fd, ret, rc = EXIT_PASS;
+	size_t n;
+
+	if (parse_opts(argc, argv, &c))
+		return EXIT_USAGE;
+	ret = iommufd_open(&fd);
+	if (ret) {
+		printf("/dev/iommu: %s (kernel without CONFIG_IOMMUFD?)\n", strerror(-ret));
+		return EXIT_SKIP;
+	}
+	printf("iommufd features of the running kernel (probed):\n");
+	n = iommufd_probe_features(fd, &ft);
+	for (size_t i = 0; i < n; i++)
+		printf("  %-20s %-4s %s\n", ft[i].name, ft[i].present ? "yes" : "no", ft[i].what);
+	install_signals();
+	if (c.bind && bind_all(&c, bd))
+		rc = EXIT_FAIL;
+	for (size_t i = 0; rc == EXIT_PASS && i < c.nbdfs; i++)
+		info_device(fd, c.bdfs[i]);
+	close(fd);
+	if (c.bind && restore_all(&c, bd))
+		rc = EXIT_FAIL;
+	return rc;
+}
+
+static const char *arg_summary(const struct arg_def *d, char *buf, size_t len)
+{
+	if (d->required)
+		snprintf(buf, len, "%s, required", arg_type_name(d->type));
+	else if (d->def)
+		snprintf(buf, len, "%s, default \"%s\"", arg_type_name(d->type), d->def);
+	else
+		snprintf(buf, len, "%s, optional", arg_type_name(d->type));
+	return buf;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	char buf[64];
+
+	if (argc != 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "steps")) {
+		for (size_t i = 0; step_registry[i]; i++) {
+			const struct step_ops *s = step_registry[i];
+
+			printf("%-18s %s\n", s->name, s->help);
+			for (size_t a = 0; s->args[a].name; a++)
+				printf("    %-16s %-28s %s\n", s->args[a].name,
+				       arg_summary(&s->args[a], buf, sizeof(buf)), s->args[a].help);
+		}
+	} else if (!strcmp(argv[1], "engines")) {
+		for (size_t i = 0; dma_engine_registry[i]; i++)
+			printf("%-10s %s\n", dma_engine_registry[i]->name, dma_engine_registry[i]->description);
+	} else if (!strcmp(argv[1], "formats")) {
+		for (size_t i = 0; output_registry[i]; i++)
+			printf("%s\n", output_registry[i]->name);
+	} else {
+		fprintf(stderr, "iommutest: list: unknown \"%.40s\" (steps, engines, formats)\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	return EXIT_PASS;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	for (size_t i = 0; step_registry[i]; i++) {
+		if (args_check_table(step_registry[i]->name, step_registry[i]->args,
+				     step_registry[i]->args_size)) {
+			fprintf(stderr, "iommutest: internal: bad argument table for %s\n",
+				step_registry[i]->name);
+			return EXIT_USAGE;
+		}
+	}
+	if (!cmd) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("iommutest %s\n", IOMMUTEST_VERSION);
+		return EXIT_PASS;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "validate"))
+		return cmd_validate(argc - 1, argv + 1);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	fprintf(stderr, "iommutest: unknown command \"%.40s\"\n", cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Declarative step arguments, as fio's option tables: each verb lists {name, type, offset,...}
+ * and one generic parser (src/core/args.c) fills the verb's struct. Verbs contain no JSON code.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iommutest/pattern.h"
+
+struct load_ctx;
+struct step;
+
+enum arg_type {
+	ARG_STRING, /* char * */
+	ARG_U64,    /* uint64_t: a number, or a size/hex string ("64K", "0x1000") */
+	ARG_BOOL,   /* bool */
+	ARG_ENUM,   /* uint64_t: the value of one of .enums (a string) */
+	ARG_FLAGS,  /* uint64_t: OR of .enums values (an array of strings) */
+	ARG_REF,    /* int: symbol index of an existing name of a kind in .kinds */
+	ARG_NEW,    /* int: symbol index of a name this step declares (kind .kinds) */
+	ARG_IOVA,   /* struct iova_arg: a number, or "MAPPING" / "MAPPING+OFFSET" */
+	ARG_FILL,   /* struct fill_spec: "zero" | "seq" | "random" | {"pattern":..,"value":..} */
+	ARG_FIELDS, /* struct field_list: {"NAME": number | {"min": n, "max": n}} */
+	ARG_STRINGS,/* struct string_list: an array of strings */
+};
+
+struct arg_enum {
+	const char *name;
+	uint64_t value;
+};
+
+struct arg_def {
+	const char *name;
+	enum arg_type type;
+	size_t off;
+	bool required;
+	const char *def;              /* default, in the file's syntax (strings unquoted) */
+	const char *help;
+	unsigned int kinds;           /* ARG_REF / ARG_NEW: enum obj_kind mask */
+	const struct arg_enum *enums; /* ARG_ENUM / ARG_FLAGS: {NULL} terminated */
+	bool kills;                   /* ARG_REF: a successful step ends the object's life */
+};
+
+struct iova_arg {
+	int mapping;     /* symbol of a mapping, or -1 for a plain number */
+	uint64_t offset; /* the number, or the offset into the mapping */
+};
+
+struct field_expect {
+	char *name;
+	uint64_t min, max;
+};
+
+struct field_list {
+	struct field_expect *v;
+	size_t n;
+};
+
+struct string_list {
+	char **v;
+	size_t n;
+};
+
+/* Parse obj (a json_t object) into st->args per st->ops->args. 0 or -EINVAL (reported).
+ * Keys in skip[] (NULL-terminated) belong to the caller ("op", "expect", "label"). */
+int args_parse(struct load_ctx *lc, struct step *st, void *obj, const char *const *skip);
+/* Parse a value of one type outside a step table (buffers' "fill", "requires"). */
+int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def *def, void *json,
+		    void *dst);
+void args_free(const struct arg_def *defs, void *args);
+/* Whether the step's file gave argument name (vs. the default). */
+bool arg_given(const struct step *st, const char *name);
+/* Check one table for sanity (names unique, offsets in range, enums present). 0 or -EINVAL. */
+int args_check_table(const char *verb, const struct arg_def *defs, size_t args_size);
+const char *arg_type_name(enum arg_type t);

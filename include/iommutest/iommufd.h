@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The iommufd layer: one function per ioctl on /dev/iommu. Every function returns 0 or -errno
+ * and never exits; ioctl structs are built with designated initializers.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct iova_range {
+	uint64_t start;
+	uint64_t last; /* inclusive */
+};
+
+int iommufd_open(int *fd);
+int iommufd_destroy(int fd, uint32_t id);
+int iommufd_ioas_alloc(int fd, uint32_t *ioas_id);
+
+#define IOMMUFD_MAP_READ (1u << 0)
+#define IOMMUFD_MAP_WRITE (1u << 1)
+/* *iova is input when fixed, output otherwise */
+int iommufd_ioas_map(int fd, uint32_t ioas_id, void *va, uint64_t length, uint64_t *iova,
+		     bool fixed, unsigned int access);
+/* *unmapped (optional) gets the number of bytes unmapped */
+int iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t length, uint64_t *unmapped);
+/* Two-pass: *ranges is malloc'ed (caller frees), *count set. */
+int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_range **ranges, size_t *count,
+			     uint64_t *out_iova_alignment);
+
+struct hwpt_alloc_req {
+	uint32_t dev_id;
+	uint32_t pt_id;
+	uint32_t flags;     /* IOMMU_HWPT_ALLOC_* */
+	uint32_t data_type; /* IOMMU_HWPT_DATA_* */
+	const void *data;
+	uint32_t data_len;
+	uint32_t fault_id;
+};
+int iommufd_hwpt_alloc(int fd, const struct hwpt_alloc_req *req, uint32_t *hwpt_id);
+
+struct hw_info_result {
+	uint32_t type;          /* IOMMU_HW_INFO_TYPE_* */
+	uint32_t data_len;      /* bytes the kernel filled */
+	uint8_t max_pasid_log2;
+	uint64_t capabilities;  /* IOMMU_HW_CAP_* */
+	uint8_t data[256];
+};
+int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out);
+
+/* Which iommufd ioctls the running kernel knows (probed: ENOTTY = absent). */
+struct iommufd_feature {
+	const char *name;
+	const char *what;
+	bool present;
+	int probe_err; /* errno the probe saw (informational) */
+};
+/* Fills a static table; returns its length. */
+size_t iommufd_probe_features(int fd, const struct iommufd_feature **table);
+/* true when the feature named exists and was probed present; -ENOENT for an unknown name */
+int iommufd_feature_present(int fd, const char *name);
+/* The names probe_features knows, NULL-terminated (for the loader's validation). */
+extern const char *const iommufd_feature_names[];

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Running loaded scenarios against devices and reporting through an output. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "iommutest/output.h"
+#include "iommutest/scenario.h"
+
+struct run_opts {
+	const char *const *bdfs; /* fill device slots in order */
+	size_t nbdfs;
+};
+
+/* Run every scenario; results go to out. 0, or -errno when the run itself broke. */
+int run_scenarios(struct scenario *const *scs, size_t n, const struct run_opts *opts,
+		  struct output *out);

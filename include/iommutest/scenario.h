@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The scenario model (format v1): what the loader (src/core/scenario.c) builds from a JSON file
+ * after validating all of it, before any device is touched. See README.md "Scenario format".
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iommutest/pattern.h"
+
+#define SCENARIO_FORMAT_VERSION 1
+/* Bounds that keep a bad file from running for years or allocating without need. */
+#define SCENARIO_MAX_EXEC_STEPS 10000000ull   /* steps executed, repeats expanded */
+#define SCENARIO_MAX_EXEC_DMA 100000ull       /* DMA transfers executed, repeats expanded */
+#define SCENARIO_MAX_BUFFER_BYTES (1ull << 31) /* all buffers together */
+#define SCENARIO_MAX_REPEAT_DEPTH 8
+#define SCENARIO_MAX_NAME 64
+#define SCENARIO_MAX_FILE_BYTES (4u << 20)
+
+enum obj_kind {
+	OBJ_BUFFER = 1 << 0,
+	OBJ_DEVICE = 1 << 1,
+	OBJ_IOAS = 1 << 2,
+	OBJ_HWPT = 1 << 3,
+	OBJ_MAPPING = 1 << 4,
+	OBJ_MARK = 1 << 5,
+};
+const char *obj_kind_name(enum obj_kind k);
+
+struct symbol {
+	char *name;
+	enum obj_kind kind;
+	char *decl_path; /* where it was declared */
+};
+
+struct step;
+struct step_ops;
+
+struct step {
+	const struct step_ops *ops; /* NULL for a repeat block */
+	char *path;                 /* JSON path, "steps[2].steps[0]" */
+	char *label;                /* name in the results */
+	int expect;                 /* 0 = must succeed, else the positive errno it must fail with */
+	uint64_t given;             /* bit i: args[i] was given in the file */
+	void *args;                 /* ops->args_size bytes, filled from ops->args */
+	uint64_t repeat;            /* repeat block: iterations */
+	struct step *children;
+	size_t nchildren;
+};
+
+struct requirements {
+	unsigned int devices;
+	char **engines; /* any of these (by name) */
+	size_t nengines;
+	char **hw_info; /* any of these IOMMU types ("intel_vtd", "arm_smmuv3", ...) */
+	size_t nhw_info;
+	char **features; /* all of these iommufd features */
+	size_t nfeatures;
+};
+
+struct buffer_def {
+	int sym;
+	uint64_t size;
+	struct fill_spec fill;
+};
+
+struct device_slot {
+	int sym;
+	char *engine; /* NULL = any engine that probes the device */
+};
+
+struct scenario {
+	char *file;
+	char *name;
+	char *description;
+	struct requirements req;
+	struct symbol *syms;
+	size_t nsyms;
+	struct buffer_def *buffers;
+	size_t nbuffers;
+	struct device_slot *devices;
+	size_t ndevices;
+	struct step *steps;
+	size_t nsteps;
+	uint64_t exec_steps; /* executed, repeats expanded */
+	uint64_t exec_dma;
+};
+
+/* Load and fully validate. On error: -EINVAL (bad file) or -errno (I/O), and err holds one line
+ * "FILE: JSON.PATH: message". */
+int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen);
+/* Same from a memory buffer; name is used in messages (for the fuzzer and unit tests). */
+int scenario_load_mem(const char *name, const char *data, size_t len, struct scenario **out,
+		      char *err, size_t errlen);
+void scenario_free(struct scenario *sc);
+
+/* Symbol index of name with kind in kinds, or -1 */
+int scenario_find_symbol(const struct scenario *sc, const char *name, unsigned int kinds);

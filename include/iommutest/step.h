@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Scenario verbs. A verb is one file in src/steps/ with a `const struct step_ops` and one line
+ * in src/steps/steps.def. Its arguments are a table (args.h); the runner (src/core/runner.c)
+ * compares the errno a step returns with the step's "expect" once, for every verb.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iommutest/args.h"
+#include "iommutest/engine.h"
+#include "iommutest/scenario.h"
+#include "iommutest/vfio.h"
+
+struct run_ctx;
+struct load_ctx;
+
+enum step_flags {
+	STEP_NO_EXPECT = 1 << 0, /* a pure check: "expect" makes no sense */
+	STEP_DMA = 1 << 1,       /* issues DMA (counted against SCENARIO_MAX_EXEC_DMA) */
+};
+
+struct step_ops {
+	const char *name;
+	const char *help;
+	const struct arg_def *args; /* {NULL}-terminated */
+	size_t args_size;
+	unsigned int flags;
+	/* Optional load-time checks across arguments; report with load_error(). 0 or -EINVAL. */
+	int (*validate)(struct load_ctx *lc, struct step *st);
+	/* Optional: update the load-time liveness model (declare/destroy names). */
+	/*
+	 * Run. Returns 0 or -errno of the operation under test (compared with "expect").
+	 * A wrong result that is not an errno (bytes differ, a field mismatches) is reported
+	 * with step_fail(); a missing capability with step_skip().
+	 */
+	int (*run)(struct run_ctx *rc, const struct step *st);
+	/* Free what args_parse does not know about (optional). */
+	void (*free_args)(void *args);
+};
+
+/* The registry, NULL-terminated, in src/steps/steps.def order. */
+extern const struct step_ops *const step_registry[];
+const struct step_ops *step_find(const char *name);
+
+/* ---- load time ---- */
+struct load_ctx {
+	const char *file;
+	char *err;
+	size_t errlen;
+	int failed;
+	struct scenario *sc;
+	const char *step_path; /* "steps[3] (attach)" for messages */
+};
+int load_error(struct load_ctx *lc, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- run time ---- */
+struct rt_device {
+	struct vfio_pci_dev vdev;
+	struct dma_engine engine;
+	int attached; /* symbol of the IOAS/HWPT attached to the RID, -1 = none (blocked) */
+	bool open;
+	bool bound;
+	bool engine_up;
+};
+
+struct rt_object {
+	enum obj_kind kind;
+	bool live;
+	uint32_t id; /* IOAS / HWPT: the kernel's object id */
+	/* OBJ_BUFFER */
+	uint8_t *mem;
+	uint64_t size;
+	/* OBJ_MAPPING */
+	int ioas, buffer;
+	uint64_t iova, length, buf_off;
+	/* OBJ_MARK: a copy of every buffer when it was taken (NULL where not taken) */
+	uint8_t **snap;
+	/* OBJ_DEVICE */
+	struct rt_device *dev;
+};
+
+enum verdict { VERDICT_NONE, VERDICT_FAIL, VERDICT_SKIP };
+
+struct output;
+
+struct run_ctx {
+	const struct scenario *sc;
+	int iommufd;
+	struct rt_object *objs; /* one per symbol */
+	struct output *out;
+	enum verdict verdict;
+	char msg[1024];
+	uint64_t dma_transfers;
+};
+
+void step_fail(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void step_skip(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A `# ` diagnostic line in the results, under the current scenario. */
+void step_note(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Resolve an IOVA argument to a number (mapping base + offset). */
+uint64_t rt_iova(const struct run_ctx *rc, const struct iova_arg *a);
+/* The kernel id of an IOAS or HWPT symbol; -ENOENT when not live. */
+int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id);
+struct rt_device *rt_device(const struct run_ctx *rc, int sym);

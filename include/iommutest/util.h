@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Small helpers shared by the loader and the runner: sizes, errno names, strings. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "4096", "0x1000", "64K", "2M", "1G", "1T" (binary units). 0 or -EINVAL / -ERANGE (overflow). */
+int parse_size(const char *s, uint64_t *out);
+
+/* "EINVAL" -> 22; 0 when unknown. "ok" is not an errno name. */
+int errno_from_name(const char *name);
+/* 22 -> "EINVAL"; "E?" for unknown values. */
+const char *errno_name(int err);
+
+/* a + b without wrapping; false on overflow */
+static inline bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
+{
+	return __builtin_add_overflow(a, b, sum);
+}
+
+/* monotonic clock in nanoseconds */
+uint64_t now_ns(void);
+
+/* strdup that never returns NULL for a non-NULL input unless out of memory (then NULL) */
+char *xstrdup(const char *s);
+
+/* Set by SIGINT/SIGTERM (main.c); long waits check it and unwind through their normal cleanup. */
+extern volatile sig_atomic_t iommutest_stop;

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The runner: for each scenario, check requirements, open devices, run steps, compare each
+ * step's errno with its "expect" (here, once for every verb), report, and clean up whatever
+ * happened — engines quiesced before memory goes, fds closed.
+ */
+#define LOG_PREFIX "runner: "
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "iommutest/hwinfo.h"
+#include "iommutest/iommufd.h"
+#include "iommutest/log.h"
+#include "iommutest/output.h"
+#include "iommutest/runner.h"
+#include "iommutest/step.h"
+#include "iommutest/util.h"
+
+void step_fail(struct run_ctx *rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rc->verdict == VERDICT_FAIL)
+		return;
+	rc->verdict = VERDICT_FAIL;
+	va_start(ap, fmt);
+	vsnprintf(rc->msg, sizeof(rc->msg), fmt, ap);
+	va_end(ap);
+}
+
+void step_skip(struct run_ctx *rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rc->verdict != VERDICT_NONE)
+		return;
+	rc->verdict = VERDICT_SKIP;
+	va_start(ap, fmt);
+	vsnprintf(rc->msg, sizeof(rc->msg), fmt, ap);
+	va_end(ap);
+}
+
+void step_note(struct run_ctx *rc, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	out_diag(rc->out, "%s", line);
+}
+
+uint64_t rt_iova(const struct run_ctx *rc, const struct iova_arg *a)
+{
+	if (a->mapping < 0)
+		return a->offset;
+	return rc->objs[a->mapping].iova + a->offset;
+}
+
+int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id)
+{
+	*id = rc->objs[sym].id; /* a destroyed object keeps its old id: the kernel judges it */
+	return rc->objs[sym].live ? 0 : -ENOENT;
+}
+
+struct rt_device *rt_device(const struct run_ctx *rc, int sym)
+{
+	return rc->objs[sym].dev;
+}
+
+/* ---- one step ---- */
+static enum result exec_step(struct run_ctx *rc, const struct step *st, char *why, size_t len);
+
+static enum result exec_block(struct run_ctx *rc, const struct step *st, char *why, size_t len)
+{
+	for (uint64_t it = 0; it < st->repeat; it++) {
+		for (size_t i = 0; i < st->nchildren; i++) {
+			enum result r = exec_step(rc, &st->children[i], why, len);
+
+			if (r != RESULT_PASS) {
+				char inner[900];
+
+				snprintf(inner, sizeof(inner), "%s", why);
+				snprintf(why, len, "iteration %llu/%llu: %s", (unsigned long long)it + 1,
+					 (unsigned long long)st->repeat, inner);
+				return r;
+			}
+		}
+	}
+	return RESULT_PASS;
+}
+
+static enum result exec_step(struct run_ctx *rc, const struct step *st, char *why, size_t len)
+{
+	int ret;
+
+	why[0] = '\0';
+	if (iommutest_stop) {
+		snprintf(why, len, "interrupted");
+		return RESULT_ERROR;
+	}
+	if (!st->ops)
+		return exec_block(rc, st, why, len);
+	rc->verdict = VERDICT_NONE;
+	rc->msg[0] = '\0';
+	ret = st->ops->run(rc, st);
+	if (rc->verdict == VERDICT_FAIL) {
+		snprintf(why, len, "%s (%s): %s", st->path, st->ops->name, rc->msg);
+		return RESULT_FAIL;
+	}
+	if (rc->verdict == VERDICT_SKIP) {
+		snprintf(why, len, "%s (%s): %s", st->path, st->ops->name, rc->msg);
+		return RESULT_SKIP;
+	}
+	if (-ret == st->expect)
+		return RESULT_PASS;
+	if (!st->expect && (ret == -ENOTTY || ret == -EOPNOTSUPP)) {
+		snprintf(why, len, "%s (%s): %s: not supported by this kernel or IOMMU%s%s", st->path,
+			 st->ops->name, errno_name(ret), rc->msg[0] ? ": " : "", rc->msg);
+		return RESULT_SKIP;
+	}
+	if (!st->expect)
+		snprintf(why, len, "%s (%s): expected success, got %s (%s)%s%s", st->path,
+			 st->ops->name, errno_name(ret), strerror(-ret), rc->msg[0] ? ": " : "", rc->msg);
+	else if (!ret)
+		snprintf(why, len, "%s (%s): expected %s, but it succeeded", st->path, st->ops->name,
+			 errno_name(st->expect));
+	else
+		snprintf(why, len, "%s (%s): expected %s, got %s (%s)", st->path, st->ops->name,
+			 errno_name(st->expect), errno_name(ret), strerror(-ret));
+	return RESULT_FAIL;
+}
+
+static void step_label(const struct step *st, char *out, size_t len)
+{
+	if (st->label)
+		snprintf(out, len, "%s", st->label);
+	else if (st->ops)
+		snprintf(out, len, "%s %s", st->path, st->ops->name);
+	else
+		snprintf(out, len, "%s repeat x%llu", st->path, (unsigned long long)st->repeat);
+}
+
+/* ---- setup and teardown ---- */
+static int setup_buffers(struct run_ctx *rc)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	for (size_t i = 0; i < rc->sc->nbuffers; i++) {
+		const struct buffer_def *bd = &rc->sc->buffers[i];
+		struct rt_object *o = &rc->objs[bd->sym];
+		uint64_t len = (bd->size + (uint64_t)page - 1) & ~((uint64_t)page - 1);
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+			       -1, 0);
+
+		if (p == MAP_FAILED)
+			return -errno;
+		o->mem = p;
+		o->size = bd->size;
+		o->live = true;
+		pattern_fill(o->mem, bd->size, &bd->fill, 0);
+	}
+	return 0;
+}
+
+static void teardown(struct run_ctx *rc)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	const struct scenario *sc = rc->sc;
+
+	/* engines first: no DMA may be in flight when fds close and memory is unmapped */
+	for (size_t i = 0; i < sc->ndevices; i++) {
+		struct rt_device *d = rc->objs[sc->devices[i].sym].dev;
+
+		if (d && d->engine_up)
+			dma_engine_teardown(&d->engine);
+	}
+	for (size_t i = 0; i < sc->ndevices; i++) {
+		struct rt_device *d = rc->objs[sc->devices[i].sym].dev;
+
+		if (d && d->open)
+			vfio_pci_close(&d->vdev);
+		free(d);
+	}
+	if (rc->iommufd >= 0)
+		close(rc->iommufd);
+	for (size_t i = 0; i < sc->nsyms; i++) {
+		struct rt_object *o = &rc->objs[i];
+
+		if (o->kind == OBJ_BUFFER && o->mem)
+			munmap(o->mem, (o->size + (uint64_t)page - 1) & ~((uint64_t)page - 1));
+		if (o->kind == OBJ_MARK && o->snap) {
+			for (size_t b = 0; b < sc->nbuffers; b++)
+				free(o->snap[b]);
+			free(o->snap);
+		}
+	}
+	free(rc->objs);
+}
+
+static bool name_in(const char *name, char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+/* 0 ready, or a SKIP/FAIL reason in why and the result to report */
+static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *why, size_t len)
+{
+	const struct scenario *sc = rc->sc;
+	int ret;
+
+	if (sc->req.devices > opts->nbdfs) {
+		snprintf(why, len, "needs %u device(s), %zu given (-d BDF)", sc->req.devices, opts->nbdfs);
+		return RESULT_SKIP;
+	}
+	ret = iommufd_open(&rc->iommufd);
+	if (ret) {
+		snprintf(why, len, "cannot open /dev/iommu: %s (kernel without CONFIG_IOMMUFD?)",
+			 strerror(-ret));
+		return RESULT_SKIP;
+	}
+	for (size_t i = 0; i < sc->req.nfeatures; i++) {
+		if (iommufd_feature_present(rc->iommufd, sc->req.features[i]) != 1) {
+			snprintf(why, len, "the running kernel lacks iommufd feature \"%s\" (ENOTTY)",
+				 sc->req.features[i]);
+			return RESULT_SKIP;
+		}
+	}
+	for (size_t i = 0; i < sc->nsyms; i++)
+		rc->objs[i].kind = sc->syms[i].kind;
+	ret = setup_buffers(rc);
+	if (ret) {
+		snprintf(why, len, "allocating buffers: %s", strerror(-ret));
+		return RESULT_ERROR;
+	}
+	for (size_t i = 0; i < sc->ndevices; i++) {
+		const struct device_slot *slot = &sc->devices[i];
+		struct rt_device *d = calloc(1, sizeof(*d));
+		const char *bdf = opts->bdfs[i];
+
+		if (!d) {
+			snprintf(why, len, "out of memory");
+			return RESULT_ERROR;
+		}
+		d->attached = -1;
+		rc->objs[slot->sym].dev = d;
+		rc->objs[slot->sym].live = true;
+		ret = vfio_pci_open(bdf, &d->vdev);
+		if (ret) {
+			snprintf(why, len, "device %s (%s): cannot open its VFIO cdev: %s", sc->syms[slot->sym].name,
+				 bdf, strerror(-ret));
+			return RESULT_ERROR;
+		}
+		d->open = true;
+		ret = vfio_bind_iommufd(&d->vdev, rc->iommufd);
+		if (ret) {
+			snprintf(why, len, "device %s (%s): VFIO_DEVICE_BIND_IOMMUFD: %s%s",
+				 sc->syms[slot->sym].name, bdf, strerror(-ret),
+				 ret == -EPERM ? " (no MSI isolation: interrupt remapping off?)" : "");
+			return RESULT_ERROR;
+		}
+		d->bound = true;
+		ret = dma_engine_setup(&d->engine, &d->vdev, slot->engine);
+		if (ret == -ENODEV && slot->engine) {
+			snprintf(why, len, "device %s (%s, %04x:%04x class %06x): no DMA engine %s drives it",
+				 sc->syms[slot->sym].name, bdf, d->vdev.vendor, d->vdev.device,
+				 d->vdev.class_code, strcmp(slot->engine, "any") ? slot->engine : "compiled in");
+			return RESULT_SKIP;
+		}
+		if (ret && ret != -ENODEV) {
+			snprintf(why, len, "device %s (%s): DMA engine setup: %s", sc->syms[slot->sym].name, bdf,
+				 strerror(-ret));
+			return RESULT_ERROR;
+		}
+		d->engine_up = !ret;
+		if (sc->req.nengines && (!d->engine_up || !name_in(d->engine.ops->name, sc->req.engines,
+								   sc->req.nengines))) {
+			snprintf(why, len, "device %s (%s): engine %s is not one this scenario requires",
+				 sc->syms[slot->sym].name, bdf, d->engine_up ? d->engine.ops->name : "(none)");
+			return RESULT_SKIP;
+		}
+		if (sc->req.nhw_info) {
+			struct hw_info_result hw;
+			const char *tname;
+
+			ret = iommufd_get_hw_info(rc->iommufd, d->vdev.dev_id, &hw);
+			if (ret) {
+				snprintf(why, len, "IOMMU_GET_HW_INFO: %s", strerror(-ret));
+				return ret == -ENOTTY || ret == -EOPNOTSUPP ? RESULT_SKIP : RESULT_ERROR;
+			}
+			tname = hw_info_type_name(hw.type);
+			if (!name_in(tname, sc->req.hw_info, sc->req.nhw_info)) {
+				snprintf(why, len, "the IOMMU behind %s is %s, not one this scenario requires",
+					 bdf, tname);
+				return RESULT_SKIP;
+			}
+		}
+	}
+	return RESULT_PASS;
+}
+
+static enum result run_one(const struct scenario *sc, unsigned int idx, const struct run_opts *opts,
+			   struct output *out)
+{
+	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out };
+	enum result overall = RESULT_PASS, r;
+	char why[1024] = "", first[1024] = "", label[256];
+	uint64_t t0 = now_ns();
+	size_t k;
+
+	rc.objs = calloc(sc->nsyms + 1, sizeof(*rc.objs));
+	if (!rc.objs) {
+		out_scenario_end(out, idx, sc->name, RESULT_ERROR, "out of memory", 0);
+		return RESULT_ERROR;
+	}
+	r = setup(&rc, opts, why, sizeof(why));
+	if (r != RESULT_PASS) {
+		teardown(&rc);
+		out_scenario_end(out, idx, sc->name, r, why, now_ns() - t0);
+		return r;
+	}
+	out_scenario_begin(out, idx, sc->name, sc->file, (unsigned int)sc->nsteps);
+	if (sc->description)
+		out_diag(out, "%s", sc->description);
+	for (size_t i = 0; i < sc->ndevices; i++) {
+		struct rt_device *d = rc.objs[sc->devices[i].sym].dev;
+
+		out_diag(out, "device %s = %s (%04x:%04x), engine %s", sc->syms[sc->devices[i].sym].name,
+			 d->vdev.bdf, d->vdev.vendor, d->vdev.device,
+			 d->engine_up ? d->engine.ops->name : "none");
+	}
+	for (k = 0; k < sc->nsteps; k++) {
+		const struct step *st = &sc->steps[k];
+
+		step_label(st, label, sizeof(label));
+		r = exec_step(&rc, st, why, sizeof(why));
+		out_step_result(out, (unsigned int)k + 1, label, r, why);
+		if (r != RESULT_PASS) {
+			overall = r == RESULT_ERROR ? RESULT_FAIL : r;
+			snprintf(first, sizeof(first), "%s", why);
+			break;
+		}
+	}
+	/* what was not run is reported, so the plan holds */
+	for (k = k + 1; k < sc->nsteps; k++) {
+		step_label(&sc->steps[k], label, sizeof(label));
+		out_step_result(out, (unsigned int)k + 1, label, RESULT_SKIP,
+				overall == RESULT_SKIP ? "scenario skipped" : "not run after a failure");
+	}
+	if (rc.dma_transfers)
+		out_diag(out, "%llu DMA transfer(s)", (unsigned long long)rc.dma_transfers);
+	teardown(&rc);
+	out_scenario_end(out, idx, sc->name, overall, first, now_ns() - t0);
+	return overall;
+}
+
+int run_scenarios(struct scenario *const *scs, size_t n, const struct run_opts *opts,
+		  struct output *out)
+{
+	out_run_begin(out, (unsigned int)n);
+	for (size_t i = 0; i < n; i++) {
+		if (iommutest_stop) {
+			out_scenario_end(out, (unsigned int)i + 1, scs[i]->name, RESULT_ERROR, "interrupted", 0);
+			continue;
+		}
+		run_one(scs[i], (unsigned int)i + 1, opts, out);
+	}
+	out_run_end(out);
+	return 0;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The shared DMA engine wrapper: every check on state and limits lives here, once, so each
+ * engine implements only its own register protocol.
+ */
+#define LOG_PREFIX "engine: "
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iommutest/engine.h"
+#include "iommutest/log.h"
+#include "iommutest/util.h"
+
+#define DMA_TIMEOUT_MS 10000
+
+const struct dma_engine_ops *dma_engine_find(const char *name)
+{
+	for (size_t i = 0; dma_engine_registry[i]; i++)
+		if (!strcmp(dma_engine_registry[i]->name, name))
+			return dma_engine_registry[i];
+	return NULL;
+}
+
+int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char *want)
+{
+	const struct dma_engine_ops *ops = NULL;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	for (size_t i = 0; dma_engine_registry[i]; i++) {
+		const struct dma_engine_ops *o = dma_engine_registry[i];
+
+		if (want && strcmp(want, "any") && strcmp(o->name, want))
+			continue;
+		if (!o->probe(vdev)) {
+			ops = o;
+			break;
+		}
+	}
+	if (!ops)
+		return -ENODEV;
+	e->ops = ops;
+	e->vdev = vdev;
+	e->limits = ops->limits;
+	ret = vfio_enable_bus_master(vdev);
+	if (ret) {
+		pr_err("%s: enabling bus mastering: %s", vdev->bdf, strerror(-ret));
+		return ret;
+	}
+	ret = ops->init(e);
+	if (ret) {
+		pr_err("%s: %s engine init: %s", vdev->bdf, ops->name, strerror(-ret));
+		vfio_disable_bus_master(vdev);
+		e->ops = NULL;
+		return ret;
+	}
+	e->ready = true;
+	pr_info("%s: DMA engine %s", vdev->bdf, ops->name);
+	return 0;
+}
+
+void dma_engine_teardown(struct dma_engine *e)
+{
+	if (!e->ops)
+		return;
+	if (e->busy)
+		e->ops->wait(e, DMA_TIMEOUT_MS); /* never free memory under a running transfer */
+	e->ops->remove(e);
+	vfio_disable_bus_master(e->vdev);
+	e->ops = NULL;
+	e->ready = false;
+}
+
+static int check_limits(const struct dma_limits *l, uint64_t iova, uint64_t dev_off, uint64_t len,
+			char *msg, size_t msglen)
+{
+	uint64_t end;
+
+	if (!len) {
+		snprintf(msg, msglen, "zero-length transfer");
+		return -EINVAL;
+	}
+	if (len > l->max_transfer) {
+		snprintf(msg, msglen, "length 0x%llx exceeds the engine's max transfer 0x%llx",
+			 (unsigned long long)len, (unsigned long long)l->max_transfer);
+		return -E2BIG;
+	}
+	if (add_overflows(dev_off, len, &end) || end > l->device_window) {
+		snprintf(msg, msglen, "device range 0x%llx+0x%llx exceeds the device window 0x%llx",
+			 (unsigned long long)dev_off, (unsigned long long)len,
+			 (unsigned long long)l->device_window);
+		return -ERANGE;
+	}
+	if (add_overflows(iova, len - 1, &end) || end > l->iova_max) {
+		snprintf(msg, msglen, "IOVA 0x%llx+0x%llx is beyond the engine's DMA mask 0x%llx",
+			 (unsigned long long)iova, (unsigned long long)len,
+			 (unsigned long long)l->iova_max);
+		return -ERANGE;
+	}
+	if (l->align > 1 && (iova % l->align || len % l->align)) {
+		snprintf(msg, msglen, "IOVA/length not aligned to %llu", (unsigned long long)l->align);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int dma_engine_transfer(struct dma_engine *e, enum dma_dir dir, uint64_t iova, uint64_t dev_off,
+			uint64_t len, char *msg, size_t msglen)
+{
+	int ret;
+
+	msg[0] = '\0';
+	if (!e->ops || !e->ready) {
+		snprintf(msg, msglen, "no DMA engine ready on this device");
+		return -ENODEV;
+	}
+	if (e->busy) {
+		snprintf(msg, msglen, "a transfer is already in flight");
+		return -EBUSY;
+	}
+	ret = check_limits(&e->limits, iova, dev_off, len, msg, msglen);
+	if (ret)
+		return ret;
+	e->busy = true;
+	ret = dir == DMA_TO_DEVICE ? e->ops->to_device(e, iova, dev_off, len)
+				   : e->ops->from_device(e, dev_off, iova, len);
+	if (ret) {
+		e->busy = false;
+		snprintf(msg, msglen, "%s: starting the transfer: %s", e->ops->name, strerror(-ret));
+		return ret;
+	}
+	ret = e->ops->wait(e, DMA_TIMEOUT_MS);
+	if (ret == -ETIMEDOUT) {
+		/* still running: the engine cannot be trusted for another transfer */
+		e->ready = false;
+		snprintf(msg, msglen, "%s: transfer did not complete within %d ms", e->ops->name,
+			 DMA_TIMEOUT_MS);
+		return ret;
+	}
+	e->busy = false;
+	if (ret) {
+		snprintf(msg, msglen, "%s: device reported an error: %s", e->ops->name, strerror(-ret));
+		return ret;
+	}
+	e->transfers++;
+	return 0;
+}

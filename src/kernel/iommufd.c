@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The iommufd layer: one function per ioctl, 0 / -errno, designated initializers. */
+#define LOG_PREFIX "iommufd: "
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+
+#include "config.h"
+#include "iommutest/iommufd.h"
+#include "iommutest/log.h"
+#include "iommutest/util.h"
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do
+		ret = ioctl(fd, req, arg);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+int iommufd_open(int *fd)
+{
+	int f = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+
+	if (f < 0)
+		return -errno;
+	*fd = f;
+	return 0;
+}
+
+int iommufd_destroy(int fd, uint32_t id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return xioctl(fd, IOMMU_DESTROY, &cmd);
+}
+
+int iommufd_ioas_alloc(int fd, uint32_t *ioas_id)
+{
+	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	int ret = xioctl(fd, IOMMU_IOAS_ALLOC, &cmd);
+
+	if (!ret)
+		*ioas_id = cmd.out_ioas_id;
+	return ret;
+}
+
+int iommufd_ioas_map(int fd, uint32_t ioas_id, void *va, uint64_t length, uint64_t *iova,
+		     bool fixed, unsigned int access)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = (fixed ? IOMMU_IOAS_MAP_FIXED_IOVA : 0) |
+			 (access & IOMMUFD_MAP_READ ? IOMMU_IOAS_MAP_READABLE : 0) |
+			 (access & IOMMUFD_MAP_WRITE ? IOMMU_IOAS_MAP_WRITEABLE : 0),
+		.ioas_id = ioas_id,
+		.user_va = (uintptr_t)va,
+		.length = length,
+		.iova = fixed ? *iova : 0,
+	};
+	int ret = xioctl(fd, IOMMU_IOAS_MAP, &cmd);
+
+	if (!ret)
+		*iova = cmd.iova;
+	return ret;
+}
+
+int iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t length, uint64_t *unmapped)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = length,
+	};
+	int ret = xioctl(fd, IOMMU_IOAS_UNMAP, &cmd);
+
+	if (!ret && unmapped)
+		*unmapped = cmd.length;
+	return ret;
+}
+
+int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_range **ranges, size_t *count,
+			     uint64_t *out_iova_alignment)
+{
+	struct iommu_ioas_iova_ranges cmd = { .size = sizeof(cmd), .ioas_id = ioas_id };
+	struct iommu_iova_range *buf = NULL;
+	int ret;
+
+	/* pass 1 learns the count (EMSGSIZE unless there are none); pass 2 fills */
+	ret = xioctl(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
+	if (ret && ret != -EMSGSIZE)
+		return ret;
+	if (cmd.num_iovas) {
+		buf = calloc(cmd.num_iovas, sizeof(*buf));
+		if (!buf)
+			return -ENOMEM;
+		cmd.allowed_iovas = (uintptr_t)buf;
+		ret = xioctl(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
+		if (ret)
+			goto err_free;
+	}
+	*ranges = calloc(cmd.num_iovas ? cmd.num_iovas : 1, sizeof(**ranges));
+	if (!*ranges) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	for (size_t i = 0; i < cmd.num_iovas; i++)
+		(*ranges)[i] = (struct iova_range){ .start = buf[i].start, .last = buf[i].last };
+	*count = cmd.num_iovas;
+	if (out_iova_alignment)
+		*out_iova_alignment = cmd.out_iova_alignment;
+	ret = 0;
+err_free:
+	free(buf);
+	return ret;
+}
+
+int iommufd_hwpt_alloc(int fd, const struct hwpt_alloc_req *req, uint32_t *hwpt_id)
+{
+#ifdef HAVE_IOMMU_HWPT_ALLOC
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = req->flags,
+		.dev_id = req->dev_id,
+		.pt_id = req->pt_id,
+		.data_type = req->data_type,
+		.data_len = req->data_len,
+		.data_uptr = (uintptr_t)req->data,
+		.fault_id = req->fault_id,
+	};
+	int ret = xioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
+
+	if (!ret)
+		*hwpt_id = cmd.out_hwpt_id;
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out)
+{
+#ifdef HAVE_IOMMU_GET_HW_INFO
+	struct iommu_hw_info cmd = {
+		.size = sizeof(cmd),
+		.dev_id = dev_id,
+		.data_len = sizeof(out->data),
+		.data_uptr = (uintptr_t)out->data,
+	};
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = xioctl(fd, IOMMU_GET_HW_INFO, &cmd);
+	if (ret)
+		return ret;
+	out->type = cmd.out_data_type;
+	out->data_len = cmd.data_len;
+	out->max_pasid_log2 = cmd.out_max_pasid_log2;
+	out->capabilities = cmd.out_capabilities;
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/*
+ * Feature probing: issue each ioctl with an all-zero (invalid) payload of the right size. A
+ * kernel that does not know the ioctl answers ENOTTY; one that does rejects the payload
+ * (EINVAL, ENOENT, EOPNOTSUPP...). Nothing is created by these calls.
+ */
+#define IOMMUFD_FEATURE(fname, cmdnr, desc) { .name = fname, .what = desc, .cmd = cmdnr }
+static struct feature_probe {
+	const char *name;
+	const char *what;
+	unsigned int cmd; /* IOMMUFD_CMD_* number */
+} feature_probes[] = {
+	IOMMUFD_FEATURE("ioas", 0x81, "IOMMU_IOAS_ALLOC/MAP/UNMAP"),
+	IOMMUFD_FEATURE("ioas_copy", 0x83, "IOMMU_IOAS_COPY"),
+	IOMMUFD_FEATURE("option", 0x87, "IOMMU_OPTION"),
+	IOMMUFD_FEATURE("hwpt_alloc", 0x89, "IOMMU_HWPT_ALLOC"),
+	IOMMUFD_FEATURE("hw_info", 0x8a, "IOMMU_GET_HW_INFO"),
+	IOMMUFD_FEATURE("dirty_tracking", 0x8b, "IOMMU_HWPT_SET_DIRTY_TRACKING / GET_DIRTY_BITMAP"),
+	IOMMUFD_FEATURE("hwpt_invalidate", 0x8d, "IOMMU_HWPT_INVALIDATE"),
+	IOMMUFD_FEATURE("fault_queue", 0x8e, "IOMMU_FAULT_QUEUE_ALLOC (IOPF)"),
+	IOMMUFD_FEATURE("ioas_map_file", 0x8f, "IOMMU_IOAS_MAP_FILE"),
+	IOMMUFD_FEATURE("viommu", 0x90, "IOMMU_VIOMMU_ALLOC"),
+	IOMMUFD_FEATURE("vdevice", 0x91, "IOMMU_VDEVICE_ALLOC"),
+	IOMMUFD_FEATURE("ioas_change_process", 0x92, "IOMMU_IOAS_CHANGE_PROCESS"),
+	IOMMUFD_FEATURE("veventq", 0x93, "IOMMU_VEVENTQ_ALLOC"),
+	IOMMUFD_FEATURE("hw_queue", 0x94, "IOMMU_HW_QUEUE_ALLOC"),
+	IOMMUFD_FEATURE("test_mock", 0xa0, "IOMMU_TEST_CMD (CONFIG_IOMMUFD_TEST mock)"),
+};
+
+const char *const iommufd_feature_names[] = {
+	"ioas", "ioas_copy", "option", "hwpt_alloc", "hw_info", "dirty_tracking",
+	"hwpt_invalidate", "fault_queue", "ioas_map_file", "viommu", "vdevice",
+	"ioas_change_process", "veventq", "hw_queue", "test_mock", NULL,
+};
+
+static struct iommufd_feature feature_table[ARRAY_SIZE(feature_probes)];
+static int features_probed_fd = -1;
+
+size_t iommufd_probe_features(int fd, const struct iommufd_feature **table)
+{
+	if (features_probed_fd != fd) {
+		for (size_t i = 0; i < ARRAY_SIZE(feature_probes); i++) {
+			/* big enough for any of these structs; size 0 fields make them invalid */
+			uint64_t zero[16] = { 0 };
+			unsigned int cmd = feature_probes[i].cmd;
+			/* IOMMU_TEST_CMD is _IO(';', 0xa0 - 0x80 + IOMMUFD_CMD_BASE) = 0x3ba0 */
+			int ret = xioctl(fd, _IO(IOMMUFD_TYPE, cmd), zero);
+
+			feature_table[i] = (struct iommufd_feature){
+				.name = feature_probes[i].name,
+				.what = feature_probes[i].what,
+				.present = ret != -ENOTTY,
+				.probe_err = -ret,
+			};
+			pr_debug("probe %s: %s", feature_probes[i].name, errno_name(ret));
+		}
+		features_probed_fd = fd;
+	}
+	*table = feature_table;
+	return ARRAY_SIZE(feature_probes);
+}
+
+int iommufd_feature_present(int fd, const char *name)
+{
+	const struct iommufd_feature *t;
+	size_t n = iommufd_probe_features(fd, &t);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return t[i].present;
+	return -ENOENT;
+}

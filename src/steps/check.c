@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* mark (snapshot buffers) and check (bytes hold a pattern / equal another range / untouched). */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommutest/step.h"
+#include "iommutest/util.h"
+
+static int buffer_index(const struct scenario *sc, int sym)
+{
+	for (size_t i = 0; i < sc->nbuffers; i++)
+		if (sc->buffers[i].sym == sym)
+			return (int)i;
+	return -1;
+}
+
+/* ---- mark ---- */
+struct mark_args {
+	int name, buffer;
+};
+
+static const struct arg_def mark_argdefs[] = {
+	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_MARK, .required = true,
+	  .off = offsetof(struct mark_args, name), .help = "name of the snapshot" },
+	{ .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER,
+	  .off = offsetof(struct mark_args, buffer), .help = "snapshot only this buffer (default: all)" },
+	{ NULL },
+};
+
+static int mark_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct mark_args *a = st->args;
+	struct rt_object *m = &rc->objs[a->name];
+	const struct scenario *sc = rc->sc;
+
+	if (!m->snap) {
+		m->snap = calloc(sc->nbuffers + 1, sizeof(*m->snap));
+		if (!m->snap)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < sc->nbuffers; i++) {
+		const struct rt_object *b = &rc->objs[sc->buffers[i].sym];
+
+		free(m->snap[i]);
+		m->snap[i] = NULL;
+		if (a->buffer >= 0 && a->buffer != sc->buffers[i].sym)
+			continue;
+		m->snap[i] = malloc(b->size);
+		if (!m->snap[i])
+			return -ENOMEM;
+		memcpy(m->snap[i], b->mem, b->size);
+	}
+	m->live = true;
+	return 0;
+}
+
+const struct step_ops step_mark = {
+	.name = "mark",
+	.help = "snapshot buffers, for a later check \"unchanged_since\"",
+	.args = mark_argdefs,
+	.args_size = sizeof(struct mark_args),
+	.flags = STEP_NO_EXPECT,
+	.run = mark_run,
+};
+
+/* ---- check ---- */
+struct check_args {
+	int buffer, equals, not_equals, unchanged_since;
+	uint64_t offset, length, other_offset, pattern_offset;
+	struct fill_spec pattern;
+};
+
+static const struct arg_def check_argdefs[] = {
+	{ .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
+	  .off = offsetof(struct check_args, buffer), .help = "the buffer to check" },
+	{ .name = "offset", .type = ARG_U64, .def = "0",
+	  .off = offsetof(struct check_args, offset), .help = "first byte checked" },
+	{ .name = "length", .type = ARG_U64,
+	  .off = offsetof(struct check_args, length), .help = "bytes checked (default: to the end)" },
+	{ .name = "pattern", .type = ARG_FILL,
+	  .off = offsetof(struct check_args, pattern), .help = "the bytes hold this fill pattern" },
+	{ .name = "pattern_offset", .type = ARG_U64,
+	  .off = offsetof(struct check_args, pattern_offset),
+	  .help = "position in the pattern of the first byte (default: offset)" },
+	{ .name = "equals", .type = ARG_REF, .kinds = OBJ_BUFFER,
+	  .off = offsetof(struct check_args, equals), .help = "the bytes equal this buffer's..." },
+	{ .name = "not_equals", .type = ARG_REF, .kinds = OBJ_BUFFER,
+	  .off = offsetof(struct check_args, not_equals), .help = "the bytes differ from this buffer's..." },
+	{ .name = "other_offset", .type = ARG_U64,
+	  .off = offsetof(struct check_args, other_offset),
+	  .help = "...bytes at this offset (default: offset)" },
+	{ .name = "unchanged_since", .type = ARG_REF, .kinds = OBJ_MARK,
+	  .off = offsetof(struct check_args, unchanged_since),
+	  .help = "the bytes are as they were at this mark" },
+	{ NULL },
+};
+
+static uint64_t def_size(const struct scenario *sc, int sym)
+{
+	int i = buffer_index(sc, sym);
+
+	return i < 0 ? 0 : sc->buffers[i].size;
+}
+
+static int check_validate(struct load_ctx *lc, struct step *st)
+{
+	struct check_args *a = st->args;
+	uint64_t size = def_size(lc->sc, a->buffer), end;
+	int kinds = arg_given(st, "pattern") + arg_given(st, "equals") + arg_given(st, "not_equals") +
+		    arg_given(st, "unchanged_since");
+
+	if (kinds != 1)
+		return load_error(lc, lc->step_path,
+				  "give exactly one of \"pattern\", \"equals\", \"not_equals\", \"unchanged_since\"");
+	if (a->offset >= size)
+		return load_error(lc, lc->step_path, "offset 0x%llx is beyond buffer \"%s\" (0x%llx bytes)",
+				  (unsigned long long)a->offset, lc->sc->syms[a->buffer].name,
+				  (unsigned long long)size);
+	if (!arg_given(st, "length"))
+		a->length = size - a->offset;
+	if (!a->length || add_overflows(a->offset, a->length, &end) || end > size)
+		return load_error(lc, lc->step_path, "offset 0x%llx + length 0x%llx exceeds buffer \"%s\" (0x%llx bytes)",
+				  (unsigned long long)a->offset, (unsigned long long)a->length,
+				  lc->sc->syms[a->buffer].name, (unsigned long long)size);
+	if (!arg_given(st, "pattern_offset"))
+		a->pattern_offset = a->offset;
+	if (!arg_given(st, "other_offset"))
+		a->other_offset = a->offset;
+	if (arg_given(st, "equals") || arg_given(st, "not_equals")) {
+		int other = arg_given(st, "equals") ? a->equals : a->not_equals;
+		uint64_t osize = def_size(lc->sc, other);
+
+		if (add_overflows(a->other_offset, a->length, &end) || end > osize)
+			return load_error(lc, lc->step_path, "other_offset 0x%llx + length 0x%llx exceeds buffer \"%s\" (0x%llx bytes)",
+					  (unsigned long long)a->other_offset, (unsigned long long)a->length,
+					  lc->sc->syms[other].name, (unsigned long long)osize);
+	}
+	return 0;
+}
+
+static void report_diff(struct run_ctx *rc, const struct check_args *a, const uint8_t *got,
+			const uint8_t *want, const struct fill_spec *pat, const char *what)
+{
+	uint64_t first = UINT64_MAX, count = 0;
+
+	for (uint64_t i = 0; i < a->length; i++) {
+		uint8_t w = want ? want[i] : pattern_byte(pat, a->pattern_offset + i);
+
+		if (got[i] != w) {
+			if (first == UINT64_MAX)
+				first = i;
+			count++;
+		}
+	}
+	if (!count)
+		return;
+	step_fail(rc, "%s+0x%llx..+0x%llx %s: %llu of %llu bytes differ, first at +0x%llx (got 0x%02x, expected 0x%02x)",
+		  rc->sc->syms[a->buffer].name, (unsigned long long)a->offset,
+		  (unsigned long long)(a->offset + a->length), what, (unsigned long long)count,
+		  (unsigned long long)a->length, (unsigned long long)(a->offset + first), got[first],
+		  want ? want[first] : pattern_byte(pat, a->pattern_offset + first));
+}
+
+static int check_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct check_args *a = st->args;
+	const uint8_t *got = rc->objs[a->buffer].mem + a->offset;
+	char desc[64];
+
+	if (arg_given(st, "pattern")) {
+		if (pattern_check(got, a->length, &a->pattern, a->pattern_offset) >= 0) {
+			pattern_describe(&a->pattern, desc, sizeof(desc));
+			report_diff(rc, a, got, NULL, &a->pattern, desc);
+		}
+	} else if (arg_given(st, "equals")) {
+		const uint8_t *want = rc->objs[a->equals].mem + a->other_offset;
+
+		if (memcmp(got, want, a->length))
+			report_diff(rc, a, got, want, NULL, "vs its expected copy");
+	} else if (arg_given(st, "not_equals")) {
+		const uint8_t *other = rc->objs[a->not_equals].mem + a->other_offset;
+
+		if (!memcmp(got, other, a->length))
+			step_fail(rc, "%s+0x%llx (0x%llx bytes) equals %s+0x%llx, expected it to differ",
+				  rc->sc->syms[a->buffer].name, (unsigned long long)a->offset,
+				  (unsigned long long)a->length, rc->sc->syms[a->not_equals].name,
+				  (unsigned long long)a->other_offset);
+	} else {
+		const struct rt_object *m = &rc->objs[a->unchanged_since];
+		int bi = buffer_index(rc->sc, a->buffer);
+
+		if (!m->snap || !m->snap[bi]) {
+			step_fail(rc, "mark \"%s\" holds no snapshot of \"%s\"",
+				  rc->sc->syms[a->unchanged_since].name, rc->sc->syms[a->buffer].name);
+			return 0;
+		}
+		if (memcmp(got, m->snap[bi] + a->offset, a->length))
+			report_diff(rc, a, got, m->snap[bi] + a->offset, NULL, "changed since the mark");
+	}
+	return 0;
+}
+
+const struct step_ops step_check = {
+	.name = "check",
+	.help = "check a buffer range: holds a pattern, equals/differs from another range, or is unchanged since a mark",
+	.args = check_argdefs,
+	.args_size = sizeof(struct check_args),
+	.flags = STEP_NO_EXPECT,
+	.validate = check_validate,
+	.run = check_run,
+};

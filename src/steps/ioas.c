@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* IOAS verbs: ioas_alloc, ioas_map, ioas_unmap, ioas_iova_ranges. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "iommutest/iommufd.h"
+#include "iommutest/step.h"
+#include "iommutest/util.h"
+
+/* the size of the buffer a symbol names (load time) */
+static uint64_t buffer_size(const struct scenario *sc, int sym)
+{
+	for (size_t i = 0; i < sc->nbuffers; i++)
+		if (sc->buffers[i].sym == sym)
+			return sc->buffers[i].size;
+	return 0;
+}
+
+/* ---- ioas_alloc ---- */
+struct ioas_alloc_args {
+	int name;
+};
+
+static const struct arg_def ioas_alloc_argdefs[] = {
+	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_IOAS, .required = true,
+	  .off = offsetof(struct ioas_alloc_args, name), .help = "name of the new IOAS" },
+	{ NULL },
+};
+
+static int ioas_alloc_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct ioas_alloc_args *a = st->args;
+	struct rt_object *o = &rc->objs[a->name];
+	int ret = iommufd_ioas_alloc(rc->iommufd, &o->id);
+
+	if (!ret)
+		o->live = true;
+	return ret;
+}
+
+const struct step_ops step_ioas_alloc = {
+	.name = "ioas_alloc",
+	.help = "allocate an IO address space (IOMMU_IOAS_ALLOC)",
+	.args = ioas_alloc_argdefs,
+	.args_size = sizeof(struct ioas_alloc_args),
+	.run = ioas_alloc_run,
+};
+
+/* ---- ioas_map ---- */
+struct ioas_map_args {
+	int name, ioas, buffer;
+	uint64_t offset, length, access;
+	struct iova_arg iova;
+};
+
+static const struct arg_enum access_flags[] = {
+	{ "read", IOMMUFD_MAP_READ }, { "write", IOMMUFD_MAP_WRITE }, { NULL, 0 },
+};
+
+static const struct arg_def ioas_map_argdefs[] = {
+	{ .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
+	  .off = offsetof(struct ioas_map_args, ioas), .help = "the IOAS to map into" },
+	{ .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
+	  .off = offsetof(struct ioas_map_args, buffer), .help = "the buffer to map" },
+	{ .name = "offset", .type = ARG_U64, .def = "0",
+	  .off = offsetof(struct ioas_map_args, offset), .help = "offset into the buffer" },
+	{ .name = "length", .type = ARG_U64,
+	  .off = offsetof(struct ioas_map_args, length), .help = "bytes to map (default: the rest of the buffer)" },
+	{ .name = "iova", .type = ARG_IOVA,
+	  .off = offsetof(struct ioas_map_args, iova), .help = "fixed IOVA (default: the kernel chooses)" },
+	{ .name = "access", .type = ARG_FLAGS, .enums = access_flags, .def = "read,write",
+	  .off = offsetof(struct ioas_map_args, access), .help = "device access: read, write" },
+	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_MAPPING,
+	  .off = offsetof(struct ioas_map_args, name), .help = "name of the mapping, usable as an IOVA" },
+	{ NULL },
+};
+
+static int ioas_map_validate(struct load_ctx *lc, struct step *st)
+{
+	struct ioas_map_args *a = st->args;
+	uint64_t size = buffer_size(lc->sc, a->buffer), end;
+
+	if (!arg_given(st, "name"))
+		a->name = -1;
+	if (a->offset >= size)
+		return load_error(lc, lc->step_path, "offset 0x%llx is beyond buffer \"%s\" (0x%llx bytes)",
+				  (unsigned long long)a->offset, lc->sc->syms[a->buffer].name,
+				  (unsigned long long)size);
+	if (!arg_given(st, "length"))
+		a->length = size - a->offset;
+	if (!a->length || add_overflows(a->offset, a->length, &end) || end > size)
+		return load_error(lc, lc->step_path, "offset 0x%llx + length 0x%llx exceeds buffer \"%s\" (0x%llx bytes)",
+				  (unsigned long long)a->offset, (unsigned long long)a->length,
+				  lc->sc->syms[a->buffer].name, (unsigned long long)size);
+	if (arg_given(st, "iova") && a->iova.mapping >= 0)
+		return load_error(lc, lc->step_path, "\"iova\": a new mapping needs a number, not a mapping name");
+	if (arg_given(st, "iova") && add_overflows(a->iova.offset, a->length - 1, &end))
+		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
+	return 0;
+}
+
+static int ioas_map_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct ioas_map_args *a = st->args;
+	struct rt_object *buf = &rc->objs[a->buffer];
+	bool fixed = arg_given(st, "iova");
+	uint64_t iova = a->iova.offset;
+	uint32_t ioas_id;
+	int ret;
+
+	rt_pt_id(rc, a->ioas, &ioas_id);
+	ret = iommufd_ioas_map(rc->iommufd, ioas_id, buf->mem + a->offset, a->length, &iova, fixed,
+			       (unsigned int)a->access);
+	if (ret)
+		return ret;
+	if (!fixed)
+		step_note(rc, "%s: kernel placed %s+0x%llx (0x%llx bytes) at IOVA 0x%llx", st->path,
+			  rc->sc->syms[a->buffer].name, (unsigned long long)a->offset,
+			  (unsigned long long)a->length, (unsigned long long)iova);
+	if (a->name >= 0) {
+		struct rt_object *m = &rc->objs[a->name];
+
+		m->live = true;
+		m->iova = iova;
+		m->length = a->length;
+		m->ioas = a->ioas;
+		m->buffer = a->buffer;
+		m->buf_off = a->offset;
+	}
+	return 0;
+}
+
+const struct step_ops step_ioas_map = {
+	.name = "ioas_map",
+	.help = "map (part of) a buffer into an IOAS at a fixed or kernel-chosen IOVA (IOMMU_IOAS_MAP)",
+	.args = ioas_map_argdefs,
+	.args_size = sizeof(struct ioas_map_args),
+	.validate = ioas_map_validate,
+	.run = ioas_map_run,
+};
+
+/* ---- ioas_unmap ---- */
+struct ioas_unmap_args {
+	int ioas, mapping;
+	struct iova_arg iova;
+	uint64_t length;
+	bool all;
+};
+
+static const struct arg_def ioas_unmap_argdefs[] = {
+	{ .name = "mapping", .type = ARG_REF, .kinds = OBJ_MAPPING, .kills = true,
+	  .off = offsetof(struct ioas_unmap_args, mapping), .help = "unmap this named mapping, whole" },
+	{ .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS,
+	  .off = offsetof(struct ioas_unmap_args, ioas), .help = "the IOAS (with iova + length, or all)" },
+	{ .name = "iova", .type = ARG_IOVA,
+	  .off = offsetof(struct ioas_unmap_args, iova), .help = "first IOVA to unmap" },
+	{ .name = "length", .type = ARG_U64,
+	  .off = offsetof(struct ioas_unmap_args, length), .help = "bytes to unmap" },
+	{ .name = "all", .type = ARG_BOOL,
+	  .off = offsetof(struct ioas_unmap_args, all), .help = "unmap everything in the IOAS" },
+	{ NULL },
+};
+
+static int ioas_unmap_validate(struct load_ctx *lc, struct step *st)
+{
+	struct ioas_unmap_args *a = st->args;
+	int by_mapping = arg_given(st, "mapping");
+	int by_range = arg_given(st, "iova") || arg_given(st, "length");
+
+	if (by_mapping + by_range + (a->all ? 1 : 0) != 1 || (by_mapping && arg_given(st, "ioas")))
+		return load_error(lc, lc->step_path, "give exactly one of: \"mapping\"; \"ioas\" + \"iova\" + \"length\"; \"ioas\" + \"all\": true");
+	if (!by_mapping && !arg_given(st, "ioas"))
+		return load_error(lc, lc->step_path, "missing required key \"ioas\"");
+	if (by_range && (!arg_given(st, "iova") || !arg_given(st, "length")))
+		return load_error(lc, lc->step_path, "\"iova\" and \"length\" go together");
+	if (!by_mapping)
+		a->mapping = -1;
+	return 0;
+}
+
+static int ioas_unmap_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct ioas_unmap_args *a = st->args;
+	uint64_t iova, length, done = 0;
+	uint32_t ioas_id;
+	int ret;
+
+	if (a->mapping >= 0) {
+		struct rt_object *m = &rc->objs[a->mapping];
+
+		rt_pt_id(rc, m->ioas, &ioas_id);
+		iova = m->iova;
+		length = m->length;
+	} else if (a->all) {
+		rt_pt_id(rc, a->ioas, &ioas_id);
+		iova = 0;
+		length = UINT64_MAX;
+	} else {
+		rt_pt_id(rc, a->ioas, &ioas_id);
+		iova = rt_iova(rc, &a->iova);
+		length = a->length;
+	}
+	ret = iommufd_ioas_unmap(rc->iommufd, ioas_id, iova, length, &done);
+	if (ret)
+		return ret;
+	if (a->mapping >= 0) {
+		rc->objs[a->mapping].live = false;
+		if (done != length)
+			step_fail(rc, "unmapped 0x%llx bytes, the mapping has 0x%llx",
+				  (unsigned long long)done, (unsigned long long)length);
+	} else {
+		step_note(rc, "%s: unmapped 0x%llx bytes", st->path, (unsigned long long)done);
+	}
+	return 0;
+}
+
+const struct step_ops step_ioas_unmap = {
+	.name = "ioas_unmap",
+	.help = "unmap a named mapping, an IOVA range, or everything (IOMMU_IOAS_UNMAP)",
+	.args = ioas_unmap_argdefs,
+	.args_size = sizeof(struct ioas_unmap_args),
+	.validate = ioas_unmap_validate,
+	.run = ioas_unmap_run,
+};
+
+/* ---- ioas_iova_ranges ---- */
+struct ioas_iova_ranges_args {
+	int ioas;
+	struct iova_arg iova;
+	uint64_t length;
+	bool allowed;
+};
+
+static const struct arg_def ioas_iova_ranges_argdefs[] = {
+	{ .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
+	  .off = offsetof(struct ioas_iova_ranges_args, ioas), .help = "the IOAS" },
+	{ .name = "iova", .type = ARG_IOVA,
+	  .off = offsetof(struct ioas_iova_ranges_args, iova), .help = "check this IOVA range..." },
+	{ .name = "length", .type = ARG_U64, .def = "1",
+	  .off = offsetof(struct ioas_iova_ranges_args, length), .help = "...of this many bytes" },
+	{ .name = "allowed", .type = ARG_BOOL, .def = "true",
+	  .off = offsetof(struct ioas_iova_ranges_args, allowed),
+	  .help = "true: the range must lie inside one allowed range; false: it must overlap none" },
+	{ NULL },
+};
+
+static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct ioas_iova_ranges_args *a = st->args;
+	struct iova_range *r = NULL;
+	uint64_t align = 0, first, last;
+	size_t n = 0;
+	uint32_t ioas_id;
+	bool inside = false, overlaps = false;
+	int ret;
+
+	rt_pt_id(rc, a->ioas, &ioas_id);
+	ret = iommufd_ioas_iova_ranges(rc->iommufd, ioas_id, &r, &n, &align);
+	if (ret)
+		return ret;
+	step_note(rc, "%s: %zu allowed IOVA range(s), alignment 0x%llx", st->path, n,
+		  (unsigned long long)align);
+	for (size_t i = 0; i < n; i++)
+		step_note(rc, "  [0x%llx, 0x%llx]", (unsigned long long)r[i].start,
+			  (unsigned long long)r[i].last);
+	if (arg_given(st, "iova")) {
+		first = rt_iova(rc, &a->iova);
+		if (!a->length || add_overflows(first, a->length - 1, &last)) {
+			step_fail(rc, "the IOVA range to check overflows");
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (first >= r[i].start && last <= r[i].last)
+				inside = true;
+			if (first <= r[i].last && last >= r[i].start)
+				overlaps = true;
+		}
+		if (a->allowed && !inside)
+			step_fail(rc, "[0x%llx, 0x%llx] is not inside an allowed range",
+				  (unsigned long long)first, (unsigned long long)last);
+		if (!a->allowed && overlaps)
+			step_fail(rc, "[0x%llx, 0x%llx] overlaps an allowed range, expected it reserved",
+				  (unsigned long long)first, (unsigned long long)last);
+	}
+out:
+	free(r);
+	return 0;
+}
+
+const struct step_ops step_ioas_iova_ranges = {
+	.name = "ioas_iova_ranges",
+	.help = "read the usable IOVA ranges (IOMMU_IOAS_IOVA_RANGES, two-pass); optionally check one",
+	.args = ioas_iova_ranges_argdefs,
+	.args_size = sizeof(struct ioas_iova_ranges_args),
+	.run = ioas_iova_ranges_run,
+};
