@@ -18,4 +18,5 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 # libnl's static archive lives in /lib/aarch64-linux-gnu of the sysroot
-link_directories("${IOMMUTEST_ARM64_SYSROOT}/lib/aarch64-linux-gnu" "${IOMMUTEST_ARM64_SYSROOT}/usr/lib/aarch64-linux-gnu")
+set(CMAKE_EXE_LINKER_FLAGS_INIT
+    "-L${IOMMUTEST_ARM64_SYSROOT}/lib/aarch64-linux-gnu -L${IOMMUTEST_ARM64_SYSROOT}/usr/lib/aarch64-linux-gnu")
