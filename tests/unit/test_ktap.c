@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* KTAP output for a fixed sequence of events, against a golden file (argv[1]). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommutest/output.h"
+#include "unit.h"
+
+int main(int argc, char **argv)
+{
+	struct output o = { .ops = output_find("ktap") };
+	char *got = NULL, want[8192];
+	size_t gotlen = 0, wantlen;
+	FILE *g;
+
+	if (argc != 2)
+		return 2;
+	o.f = open_memstream(&got, &gotlen);
+	out_run_begin(&o, 3);
+	out_scenario_begin(&o, 1, "passes", "a.json", 2);
+	out_diag(&o, "two lines\nof diagnostics");
+	out_step_result(&o, 1, "steps[0] ioas_alloc", RESULT_PASS, NULL);
+	out_step_result(&o, 2, "a # in a name", RESULT_PASS, NULL);
+	out_scenario_end(&o, 1, "passes", RESULT_PASS, "", 0);
+	out_scenario_begin(&o, 2, "fails", NULL, 2);
+	out_step_result(&o, 1, "check", RESULT_FAIL, "3 bytes differ");
+	out_step_result(&o, 2, "later", RESULT_SKIP, "not run after a failure");
+	out_scenario_end(&o, 2, "fails", RESULT_FAIL, "3 bytes differ", 0);
+	out_scenario_end(&o, 3, "skipped", RESULT_SKIP, "needs 1 device(s)", 0);
+	out_run_end(&o);
+	CHECK(out_exit_code(&o) == 1);
+	fclose(o.f);
+
+	g = fopen(argv[1], "r");
+	CHECK(g != NULL);
+	if (!g)
+		return 1;
+	wantlen = fread(want, 1, sizeof(want) - 1, g);
+	want[wantlen] = '\0';
+	fclose(g);
+	CHECK(gotlen == wantlen && !memcmp(got, want, wantlen));
+	if (gotlen != wantlen || memcmp(got, want, wantlen))
+		fprintf(stderr, "--- got:\n%s--- want:\n%s", got, want);
+	free(got);
+	return unit_done("ktap");
+}
