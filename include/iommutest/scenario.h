@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iommutest/args.h"
 #include "iommutest/pattern.h"
 
 #define SCENARIO_FORMAT_VERSION 1
@@ -57,6 +58,7 @@ struct requirements {
 	size_t nengines;
 	char **hw_info; /* any of these IOMMU types ("intel_vtd", "arm_smmuv3", ...) */
 	size_t nhw_info;
+	struct field_list hw_fields; /* decoded hw_info fields that must hold (else SKIP) */
 	char **features; /* all of these iommufd features */
 	size_t nfeatures;
 };

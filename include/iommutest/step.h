@@ -97,6 +97,7 @@ struct run_ctx {
 	enum verdict verdict;
 	char msg[1024];
 	uint64_t dma_transfers;
+	uint64_t replaces; /* attach/replace on an already attached RID */
 };
 
 void step_fail(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

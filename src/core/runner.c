@@ -304,6 +304,21 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 					 bdf, tname);
 				return RESULT_SKIP;
 			}
+			for (size_t f = 0; f < sc->req.hw_fields.n; f++) {
+				const struct field_expect *fe = &sc->req.hw_fields.v[f];
+				uint64_t v;
+
+				if (hw_info_value(&hw, fe->name, &v)) {
+					snprintf(why, len, "%s reports no field %s", tname, fe->name);
+					return RESULT_SKIP;
+				}
+				if (v < fe->min || v > fe->max) {
+					snprintf(why, len, "needs %s %s in %llu..%llu, this IOMMU has %llu", tname,
+						 fe->name, (unsigned long long)fe->min,
+						 (unsigned long long)fe->max, (unsigned long long)v);
+					return RESULT_SKIP;
+				}
+			}
 		}
 	}
 	return RESULT_PASS;
@@ -358,7 +373,8 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, const st
 				overall == RESULT_SKIP ? "scenario skipped" : "not run after a failure");
 	}
 	if (rc.dma_transfers)
-		out_diag(out, "%llu DMA transfer(s)", (unsigned long long)rc.dma_transfers);
+		out_diag(out, "%llu DMA transfer(s) across %llu replace(s)",
+			 (unsigned long long)rc.dma_transfers, (unsigned long long)rc.replaces);
 	teardown(&rc);
 	out_scenario_end(out, idx, sc->name, overall, first, now_ns() - t0);
 	return overall;

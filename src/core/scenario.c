@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "iommutest/hwinfo.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/scenario.h"
 #include "iommutest/step.h"
@@ -371,7 +372,10 @@ err:
 
 static int parse_requires(struct load_ctx *lc, json_t *v)
 {
-	static const char *const keys[] = { "devices", "engines", "hw_info", "features", NULL };
+	static const char *const keys[] = {
+		"devices", "engines", "hw_info", "hw_info_fields", "features", NULL,
+	};
+	static const struct arg_def fields_def = { .name = "hw_info_fields", .type = ARG_FIELDS };
 	struct requirements *r = &lc->sc->req;
 	const char *engine_names[16] = { 0 };
 	json_t *x;
@@ -399,6 +403,27 @@ static int parse_requires(struct load_ctx *lc, json_t *v)
 	if (x && parse_string_array(lc, "requires.features", x, &r->features, &r->nfeatures,
 				    iommufd_feature_names))
 		return -EINVAL;
+	x = json_object_get(v, "hw_info_fields");
+	if (x) {
+		if (!r->nhw_info)
+			return load_error(lc, "requires.hw_info_fields", "needs \"hw_info\" (field names are per IOMMU type)");
+		if (arg_parse_value(lc, "requires.hw_info_fields", &fields_def, x, &r->hw_fields))
+			return -EINVAL;
+		for (i = 0; i < r->hw_fields.n; i++) {
+			int known = 0;
+
+			for (size_t t = 0; t < r->nhw_info; t++) {
+				uint32_t type;
+
+				if (!hw_info_type_from_name(r->hw_info[t], &type) &&
+				    hw_info_name_known(type, r->hw_fields.v[i].name))
+					known = 1;
+			}
+			if (!known)
+				return load_error(lc, "requires.hw_info_fields", "no required IOMMU type has a field \"%.64s\"",
+						  r->hw_fields.v[i].name);
+		}
+	}
 	return 0;
 }
 
@@ -675,6 +700,9 @@ void scenario_free(struct scenario *sc)
 	free(sc->buffers);
 	free_strings(sc->req.engines, sc->req.nengines);
 	free_strings(sc->req.hw_info, sc->req.nhw_info);
+	for (size_t i = 0; i < sc->req.hw_fields.n; i++)
+		free(sc->req.hw_fields.v[i].name);
+	free(sc->req.hw_fields.v);
 	free_strings(sc->req.features, sc->req.nfeatures);
 	free(sc->file);
 	free(sc->name);

@@ -50,8 +50,11 @@ static int do_attach(struct run_ctx *rc, const struct step *st, bool must_be_att
 	ret = vfio_attach_pt(&d->vdev, &out_id, pasid ? (int)a->pasid : -1);
 	if (ret)
 		return ret;
-	if (!pasid)
+	if (!pasid) {
+		if (d->attached >= 0)
+			rc->replaces++;
 		d->attached = a->to;
+	}
 	if (out_id != pt_id)
 		step_note(rc, "%s: the kernel attached HWPT id %u for IOAS %s", st->path, out_id,
 			  rc->sc->syms[a->to].name);
