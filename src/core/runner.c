@@ -313,9 +313,15 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 					return RESULT_SKIP;
 				}
 				if (v < fe->min || v > fe->max) {
-					snprintf(why, len, "needs %s %s in %llu..%llu, this IOMMU has %llu", tname,
-						 fe->name, (unsigned long long)fe->min,
-						 (unsigned long long)fe->max, (unsigned long long)v);
+					char want[64];
+
+					if (fe->min == fe->max)
+						snprintf(want, sizeof(want), "= %llu", (unsigned long long)fe->min);
+					else
+						snprintf(want, sizeof(want), "in %llu..%llu", (unsigned long long)fe->min,
+							 (unsigned long long)fe->max);
+					snprintf(why, len, "needs %s %s %s, this IOMMU has %llu", tname, fe->name,
+						 want, (unsigned long long)v);
 					return RESULT_SKIP;
 				}
 			}
