@@ -44,7 +44,9 @@ static void usage(FILE *f)
 	      "       iommutest list steps|engines|formats\n"
 	      "       iommutest --help | --version\n"
 	      "\n"
-	      "  -d, --device BDF   a PCI device (0000:00:03.0) for the scenarios' device slots, in order\n"
+	      "  -d, --device BDF[,dma_mask=MASK]\n"
+	      "                     a PCI device (0000:00:03.0) for the scenarios' device slots, in order;\n"
+	      "                     dma_mask: the device's DMA mask if not the engine's default\n"
 	      "  -b, --bind         move the devices to vfio-pci for the run and back afterwards\n"
 	      "  -f, --format NAME  results format (ktap)\n"
 	      "  -o, --output FILE  write results to FILE instead of stdout\n"
@@ -181,11 +183,41 @@ static void install_signals(void)
 struct cli {
 	const char *bdfs[MAX_DEVICES];
 	char bdf_store[MAX_DEVICES][32];
+	uint64_t dma_masks[MAX_DEVICES];
 	size_t nbdfs;
 	int bind;
 	const char *format;
 	const char *output;
 };
+
+/* "BDF[,dma_mask=MASK]": the BDF is validated before any sysfs path is built from it */
+static int parse_device_arg(const char *arg, char *bdf, uint64_t *dma_mask)
+{
+	char buf[96];
+	char *opt;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf)) {
+		fprintf(stderr, "iommutest: -d \"%.40s...\": too long\n", arg);
+		return -EINVAL;
+	}
+	opt = strchr(buf, ',');
+	if (opt)
+		*opt++ = '\0';
+	if (pci_bdf_normalize(buf, bdf, 32)) {
+		fprintf(stderr, "iommutest: -d \"%.40s\": not a PCI address (DDDD:BB:DD.F)\n", buf);
+		return -EINVAL;
+	}
+	*dma_mask = 0;
+	if (!opt)
+		return 0;
+	if (strncmp(opt, "dma_mask=", 9) || parse_size(opt + 9, dma_mask) || !*dma_mask ||
+	    (*dma_mask & (*dma_mask + 1))) {
+		fprintf(stderr, "iommutest: -d %s: unknown device option \"%.40s\" (dma_mask=0xMASK, all ones)\n",
+			bdf, opt);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static int parse_opts(int argc, char **argv, struct cli *c)
 {
@@ -209,10 +241,8 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 				fprintf(stderr, "iommutest: at most %d devices\n", MAX_DEVICES);
 				return -EINVAL;
 			}
-			if (pci_bdf_normalize(optarg, c->bdf_store[c->nbdfs], sizeof(c->bdf_store[0]))) {
-				fprintf(stderr, "iommutest: -d \"%.40s\": not a PCI address (DDDD:BB:DD.F)\n", optarg);
+			if (parse_device_arg(optarg, c->bdf_store[c->nbdfs], &c->dma_masks[c->nbdfs]))
 				return -EINVAL;
-			}
 			c->bdfs[c->nbdfs] = c->bdf_store[c->nbdfs];
 			c->nbdfs++;
 			break;
@@ -307,7 +337,7 @@ static int cmd_run(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	ro = (struct run_opts){ .bdfs = c.bdfs, .nbdfs = c.nbdfs };
+	ro = (struct run_opts){ .bdfs = c.bdfs, .dma_masks = c.dma_masks, .nbdfs = c.nbdfs };
 	run_scenarios(scs, n, &ro, &out);
 	rc = out_exit_code(&out);
 	if (c.bind && restore_all(&c, bd))

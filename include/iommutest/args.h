@@ -47,7 +47,8 @@ struct arg_def {
 
 struct iova_arg {
 	int mapping;     /* symbol of a mapping, or -1 for a plain number */
-	uint64_t offset; /* the number, or the offset into the mapping */
+	int phys;        /* symbol of a buffer whose physical address is the IOVA ("phys:BUF"), or -1 */
+	uint64_t offset; /* the number, or the offset into the mapping/buffer */
 };
 
 struct field_expect {

@@ -59,8 +59,11 @@ struct dma_engine {
 extern const struct dma_engine_ops *const dma_engine_registry[];
 const struct dma_engine_ops *dma_engine_find(const char *name);
 
-/* Pick the engine for vdev (first whose probe accepts it) or the one named, and init it. */
-int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char *want);
+/* Pick the engine for vdev (first whose probe accepts it) or the one named, and init it.
+ * dma_mask: the device's DMA mask when configured differently from the engine's default
+ * (e.g. QEMU's -device edu,dma_mask=...), 0 for the default. */
+int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char *want,
+		     uint64_t dma_mask);
 void dma_engine_teardown(struct dma_engine *e);
 
 enum dma_dir { DMA_TO_DEVICE, DMA_FROM_DEVICE };

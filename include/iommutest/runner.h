@@ -4,12 +4,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "iommutest/output.h"
 #include "iommutest/scenario.h"
 
 struct run_opts {
 	const char *const *bdfs; /* fill device slots in order */
+	const uint64_t *dma_masks; /* per device: the engine's DMA mask as configured (0 = its default) */
 	size_t nbdfs;
 };
 

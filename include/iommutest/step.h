@@ -106,7 +106,9 @@ void step_skip(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(p
 void step_note(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Resolve an IOVA argument to a number (mapping base + offset). */
-uint64_t rt_iova(const struct run_ctx *rc, const struct iova_arg *a);
+/* A "phys:BUF" argument reads the buffer's physical address (root); a failure is reported with
+ * step_skip/step_fail and 0 returned. */
+uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a);
 /* The kernel id of an IOAS or HWPT symbol; -ENOENT when not live. */
 int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id);
 struct rt_device *rt_device(const struct run_ctx *rc, int sym);

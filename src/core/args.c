@@ -302,16 +302,32 @@ int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def 
 		int ret;
 
 		ia->mapping = -1;
+		ia->phys = -1;
 		ia->offset = 0;
 		if (!json_is_string(v) || isdigit((unsigned char)json_string_value(v)[0]))
 			return parse_u64(lc, path, v, &ia->offset);
 		s = json_string_value(v);
+		if (!strncmp(s, "phys:", 5)) {
+			/* the physical address of a buffer byte: aims DMA where bypass would land */
+			int *target = &ia->phys;
+			unsigned int kinds = OBJ_BUFFER;
+
+			s += 5;
+			plus = strchr(s, '+');
+			if ((size_t)(plus ? plus - s : (ptrdiff_t)strlen(s)) > SCENARIO_MAX_NAME)
+				return load_error(lc, path, "buffer name too long");
+			snprintf(base, sizeof(base), "%.*s", plus ? (int)(plus - s) : (int)strlen(s), s);
+			if (resolve_ref(lc, path, base, kinds, target))
+				return -EINVAL;
+			goto offset;
+		}
 		plus = strchr(s, '+');
 		if ((size_t)(plus ? plus - s : (ptrdiff_t)strlen(s)) > SCENARIO_MAX_NAME)
 			return load_error(lc, path, "mapping name too long");
 		snprintf(base, sizeof(base), "%.*s", plus ? (int)(plus - s) : (int)strlen(s), s);
 		if (resolve_ref(lc, path, base, OBJ_MAPPING, &ia->mapping))
 			return -EINVAL;
+offset:
 		if (!plus)
 			return 0;
 		tmp = json_string(plus + 1);
@@ -386,8 +402,10 @@ int args_parse(struct load_ctx *lc, struct step *st, void *obj, const char *cons
 		/* an absent name or IOVA must never read as symbol 0 */
 		if (defs[i].type == ARG_REF || defs[i].type == ARG_NEW)
 			*(int *)((char *)st->args + defs[i].off) = -1;
-		if (defs[i].type == ARG_IOVA)
+		if (defs[i].type == ARG_IOVA) {
 			((struct iova_arg *)((char *)st->args + defs[i].off))->mapping = -1;
+			((struct iova_arg *)((char *)st->args + defs[i].off))->phys = -1;
+		}
 		if (defs[i].required)
 			return load_error(lc, lc->step_path, "missing required key \"%s\"", defs[i].name);
 		if (!defs[i].def)

@@ -7,6 +7,7 @@
 #define LOG_PREFIX "runner: "
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,8 +58,42 @@ void step_note(struct run_ctx *rc, const char *fmt, ...)
 	out_diag(rc->out, "%s", line);
 }
 
-uint64_t rt_iova(const struct run_ctx *rc, const struct iova_arg *a)
+/* physical address of va via /proc/self/pagemap (needs CAP_SYS_ADMIN for the frame numbers) */
+static int virt_to_phys(const void *va, uint64_t *pa)
 {
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t ent;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, &ent, sizeof(ent), (off_t)((uintptr_t)va / (uintptr_t)page * sizeof(ent)));
+	close(fd);
+	if (n != sizeof(ent))
+		return -EIO;
+	if (!(ent >> 63))
+		return -ENOENT; /* not present */
+	if (!(ent & ((1ull << 55) - 1)))
+		return -EPERM; /* frame numbers hidden from unprivileged readers */
+	*pa = (ent & ((1ull << 55) - 1)) * (uint64_t)page + (uintptr_t)va % (uintptr_t)page;
+	return 0;
+}
+
+uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a)
+{
+	uint64_t pa = 0;
+	int ret;
+
+	if (a->phys >= 0) {
+		ret = virt_to_phys(rc->objs[a->phys].mem + a->offset, &pa);
+		if (ret == -EPERM)
+			step_skip(rc, "reading physical addresses (/proc/self/pagemap) needs root");
+		else if (ret)
+			step_fail(rc, "physical address of %s+0x%llx: %s", rc->sc->syms[a->phys].name,
+				  (unsigned long long)a->offset, strerror(-ret));
+		return pa;
+	}
 	if (a->mapping < 0)
 		return a->offset;
 	return rc->objs[a->mapping].iova + a->offset;
@@ -162,6 +197,7 @@ static int setup_buffers(struct run_ctx *rc)
 
 		if (p == MAP_FAILED)
 			return -errno;
+		mlock(p, len); /* best effort: keeps "phys:" addresses stable */
 		o->mem = p;
 		o->size = bd->size;
 		o->live = true;
@@ -270,7 +306,8 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 			return RESULT_ERROR;
 		}
 		d->bound = true;
-		ret = dma_engine_setup(&d->engine, &d->vdev, slot->engine);
+		ret = dma_engine_setup(&d->engine, &d->vdev, slot->engine,
+				       opts->dma_masks ? opts->dma_masks[i] : 0);
 		if (ret == -ENODEV && slot->engine) {
 			snprintf(why, len, "device %s (%s, %04x:%04x class %06x): no DMA engine %s drives it",
 				 sc->syms[slot->sym].name, bdf, d->vdev.vendor, d->vdev.device,

@@ -23,7 +23,8 @@ const struct dma_engine_ops *dma_engine_find(const char *name)
 	return NULL;
 }
 
-int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char *want)
+int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char *want,
+		     uint64_t dma_mask)
 {
 	const struct dma_engine_ops *ops = NULL;
 	int ret;
@@ -44,6 +45,8 @@ int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char
 	e->ops = ops;
 	e->vdev = vdev;
 	e->limits = ops->limits;
+	if (dma_mask)
+		e->limits.iova_max = dma_mask;
 	ret = vfio_enable_bus_master(vdev);
 	if (ret) {
 		pr_err("%s: enabling bus mastering: %s", vdev->bdf, strerror(-ret));

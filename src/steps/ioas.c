@@ -95,7 +95,7 @@ static int ioas_map_validate(struct load_ctx *lc, struct step *st)
 				  lc->sc->syms[a->buffer].name, (unsigned long long)size);
 	if (arg_given(st, "iova") && a->iova.mapping >= 0)
 		return load_error(lc, lc->step_path, "\"iova\": a new mapping needs a number, not a mapping name");
-	if (arg_given(st, "iova") && add_overflows(a->iova.offset, a->length - 1, &end))
+	if (arg_given(st, "iova") && a->iova.phys < 0 && add_overflows(a->iova.offset, a->length - 1, &end))
 		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
 	return 0;
 }
@@ -105,10 +105,12 @@ static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 	const struct ioas_map_args *a = st->args;
 	struct rt_object *buf = &rc->objs[a->buffer];
 	bool fixed = arg_given(st, "iova");
-	uint64_t iova = a->iova.offset;
+	uint64_t iova = fixed ? rt_iova(rc, &a->iova) : 0;
 	uint32_t ioas_id;
 	int ret;
 
+	if (rc->verdict != VERDICT_NONE)
+		return 0;
 	rt_pt_id(rc, a->ioas, &ioas_id);
 	ret = iommufd_ioas_map(rc->iommufd, ioas_id, buf->mem + a->offset, a->length, &iova, fixed,
 			       (unsigned int)a->access);
