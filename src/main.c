@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/hwinfo.h"
 #include "iommutest/iommufd.h"
@@ -44,9 +45,10 @@ static void usage(FILE *f)
 	      "       iommutest list steps|engines|formats\n"
 	      "       iommutest --help | --version\n"
 	      "\n"
-	      "  -d, --device BDF[,dma_mask=MASK]\n"
-	      "                     a PCI device (0000:00:03.0) for the scenarios' device slots, in order;\n"
-	      "                     dma_mask: the device's DMA mask if not the engine's default\n"
+	      "  -d, --device BDF[,dma_mask=MASK] | mock[,pasid][,no_dirty]\n"
+	      "                     a PCI device (0000:00:03.0) or an IOMMUFD_TEST mock device for the\n"
+	      "                     scenarios' device slots, in order; dma_mask: the device's DMA mask\n"
+	      "                     if not the engine's default\n"
 	      "  -b, --bind         move the devices to vfio-pci for the run and back afterwards\n"
 	      "  -f, --format NAME  results format (ktap)\n"
 	      "  -o, --output FILE  write results to FILE instead of stdout\n"
@@ -194,8 +196,18 @@ struct cli {
 static int parse_device_arg(const char *arg, char *bdf, uint64_t *dma_mask)
 {
 	char buf[96];
+	uint32_t mock_flags;
 	char *opt;
 
+	*dma_mask = 0;
+	if (!mock_spec_parse(arg, &mock_flags)) {
+		snprintf(bdf, 32, "%s", arg); /* "mock[,pasid][,no_dirty]": an IOMMUFD_TEST device */
+		return 0;
+	}
+	if (!strncmp(arg, "mock", 4)) {
+		fprintf(stderr, "iommutest: -d \"%.40s\": mock options are pasid, no_dirty\n", arg);
+		return -EINVAL;
+	}
 	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf)) {
 		fprintf(stderr, "iommutest: -d \"%.40s...\": too long\n", arg);
 		return -EINVAL;
@@ -260,7 +272,12 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 static int bind_all(const struct cli *c, struct bound_device *bd)
 {
 	for (size_t i = 0; i < c->nbdfs; i++) {
-		int ret = pci_bind_vfio(c->bdfs[i], &bd[i], BIND_TIMEOUT_MS);
+		uint32_t mock_flags;
+		int ret;
+
+		if (!mock_spec_parse(c->bdfs[i], &mock_flags))
+			continue; /* nothing to bind */
+		ret = pci_bind_vfio(c->bdfs[i], &bd[i], BIND_TIMEOUT_MS);
 
 		if (ret) {
 			fprintf(stderr, "iommutest: --bind %s: %s\n", c->bdfs[i], strerror(-ret));
@@ -353,36 +370,45 @@ out:
 	return rc;
 }
 
-static void info_device(int iommufd, const char *bdf)
+static void info_device(int iommufd, const char *spec)
 {
-	struct vfio_pci_dev vdev;
+	struct test_device d = { .ops = &vfio_device_ops, .iommufd = iommufd, .vdev.fd = -1 };
 	struct hw_info_result hw;
 	const struct hw_info_decoder *dec;
 	struct iova_range *r = NULL;
+	const char *why;
 	size_t nr = 0;
 	uint64_t align = 0;
 	uint32_t ioas, pt;
 	int ret;
 
-	printf("\ndevice %s\n", bdf);
-	ret = vfio_pci_open(bdf, &vdev);
-	if (ret)
-		return;
-	ret = vfio_bind_iommufd(&vdev, iommufd);
+	printf("\ndevice %s\n", spec);
+	snprintf(d.name, sizeof(d.name), "%s", spec);
+	if (!mock_spec_parse(spec, &d.mock_flags)) {
+		d.ops = &mock_device_ops;
+		if (mock_probe(iommufd, &why)) {
+			printf("  %s\n", why);
+			return;
+		}
+	}
+	ret = d.ops->open(&d, iommufd);
 	if (ret) {
-		printf("  VFIO_DEVICE_BIND_IOMMUFD: %s\n", strerror(-ret));
+		printf("  open and bind: %s\n", strerror(-ret));
 		goto out;
 	}
-	printf("  pci id %04x:%04x class %06x, iommufd dev_id %u\n", vdev.vendor, vdev.device,
-	       vdev.class_code, vdev.dev_id);
+	if (d.ops == &vfio_device_ops)
+		printf("  pci id %04x:%04x class %06x, iommufd dev_id %u\n", d.vdev.vendor,
+		       d.vdev.device, d.vdev.class_code, d.dev_id);
+	else
+		printf("  IOMMUFD_TEST mock device, iommufd dev_id %u\n", d.dev_id);
 	for (size_t i = 0; dma_engine_registry[i]; i++)
-		if (!dma_engine_registry[i]->probe(&vdev))
+		if (!dma_engine_registry[i]->probe(&d))
 			printf("  DMA engine: %s\n", dma_engine_registry[i]->name);
-	ret = iommufd_get_hw_info(iommufd, vdev.dev_id, &hw);
+	ret = iommufd_get_hw_info(iommufd, d.dev_id, &hw);
 	if (ret) {
 		printf("  IOMMU_GET_HW_INFO: %s\n", strerror(-ret));
 	} else {
-		printf("  IOMMU type: %s (%u)\n  out_capabilities: 0x%llx", hw_info_type_name(hw.type),
+		printf("  IOMMU type: %s (0x%x)\n  out_capabilities: 0x%llx", hw_info_type_name(hw.type),
 		       hw.type, (unsigned long long)hw.capabilities);
 		for (size_t i = 0; hw_cap_names[i].name; i++)
 			if (hw.capabilities & hw_cap_names[i].value)
@@ -406,7 +432,7 @@ static void info_device(int iommufd, const char *bdf)
 	/* the usable IOVA ranges once this device is attached to an IOAS */
 	if (!iommufd_ioas_alloc(iommufd, &ioas)) {
 		pt = ioas;
-		ret = vfio_attach_pt(&vdev, &pt, -1);
+		ret = d.ops->attach(&d, iommufd, &pt);
 		if (ret)
 			printf("  attach to a fresh IOAS: %s\n", strerror(-ret));
 		else if (!iommufd_ioas_iova_ranges(iommufd, ioas, &r, &nr, &align)) {
@@ -417,11 +443,14 @@ static void info_device(int iommufd, const char *bdf)
 			free(r);
 		}
 		if (!ret)
-			vfio_detach_pt(&vdev, -1);
+			d.ops->detach(&d, iommufd);
+		d.ops->close(&d, iommufd); /* before the IOAS goes: the device may still use it */
+		d.ops = NULL;
 		iommufd_destroy(iommufd, ioas);
 	}
 out:
-	vfio_pci_close(&vdev);
+	if (d.ops)
+		d.ops->close(&d, iommufd);
 }
 
 static int cmd_info(int argc, char **argv)

@@ -21,15 +21,16 @@ struct dma_limits {
 };
 
 struct dma_engine;
+struct test_device;
 
 struct dma_engine_ops {
 	const char *name;
 	const char *description;
 	/* 0 when this engine drives the device, -ENODEV otherwise. No side effects. */
-	int (*probe)(const struct vfio_pci_dev *vdev);
+	int (*probe)(const struct test_device *dev);
 	/*
-	 * Bring the engine up on a VFIO device that is bound to an iommufd with bus mastering on.
-	 * May fill e->limits from the device. Returns 0 or -errno (then remove is not called).
+	 * Bring the engine up on a device bound to an iommufd (a VFIO device has bus mastering
+	 * on). May narrow e->limits. Returns 0 or -errno (then remove is not called).
 	 */
 	int (*init)(struct dma_engine *e);
 	/* Quiesce (no DMA in flight afterwards) and free. Safe to call from a signal cleanup path. */
@@ -47,7 +48,8 @@ struct dma_engine_ops {
 
 struct dma_engine {
 	const struct dma_engine_ops *ops;
-	struct vfio_pci_dev *vdev;
+	struct test_device *dev;
+	struct vfio_pci_dev *vdev; /* dev's VFIO device; NULL for a mock device */
 	struct dma_limits limits;
 	void *priv;
 	bool ready;
@@ -62,7 +64,7 @@ const struct dma_engine_ops *dma_engine_find(const char *name);
 /* Pick the engine for vdev (first whose probe accepts it) or the one named, and init it.
  * dma_mask: the device's DMA mask when configured differently from the engine's default
  * (e.g. QEMU's -device edu,dma_mask=...), 0 for the default. */
-int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char *want,
+int dma_engine_setup(struct dma_engine *e, struct test_device *dev, const char *want,
 		     uint64_t dma_mask);
 void dma_engine_teardown(struct dma_engine *e);
 

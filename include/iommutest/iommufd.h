@@ -48,6 +48,10 @@ struct hw_info_result {
 	uint8_t data[256];
 };
 int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out);
+int iommufd_hwpt_set_dirty_tracking(int fd, uint32_t hwpt_id, bool enable);
+/* bitmap: one bit per page_size page of [iova, iova+length); clear=false keeps the dirty bits */
+int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
+				  uint64_t page_size, uint64_t *bitmap, bool clear);
 
 /* Which iommufd ioctls the running kernel knows (probed: ENOTTY = absent). */
 struct iommufd_feature {

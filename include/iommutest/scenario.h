@@ -72,6 +72,8 @@ struct buffer_def {
 struct device_slot {
 	int sym;
 	char *engine; /* NULL = any engine that probes the device */
+	bool mock;    /* an IOMMUFD_TEST mock device the tool plugs itself (not filled by -d) */
+	uint32_t mock_flags;
 };
 
 struct scenario {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "iommutest/args.h"
+#include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/scenario.h"
 #include "iommutest/vfio.h"
@@ -60,13 +61,12 @@ int load_error(struct load_ctx *lc, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* ---- run time ---- */
-struct rt_device {
-	struct vfio_pci_dev vdev;
-	struct dma_engine engine;
-	int attached; /* symbol of the IOAS/HWPT attached to the RID, -1 = none (blocked) */
-	bool open;
-	bool bound;
-	bool engine_up;
+
+/* every live mapping of the run, named or not (what an emulated engine translates through) */
+struct rt_mapping {
+	int ioas; /* symbol */
+	uint64_t iova, length;
+	uint8_t *va;
 };
 
 struct rt_object {
@@ -76,13 +76,13 @@ struct rt_object {
 	/* OBJ_BUFFER */
 	uint8_t *mem;
 	uint64_t size;
-	/* OBJ_MAPPING */
+	/* OBJ_MAPPING; OBJ_HWPT: ioas = the IOAS or parent HWPT it was allocated on */
 	int ioas, buffer;
 	uint64_t iova, length, buf_off;
 	/* OBJ_MARK: a copy of every buffer when it was taken (NULL where not taken) */
 	uint8_t **snap;
 	/* OBJ_DEVICE */
-	struct rt_device *dev;
+	struct test_device *dev;
 };
 
 enum verdict { VERDICT_NONE, VERDICT_FAIL, VERDICT_SKIP };
@@ -98,7 +98,13 @@ struct run_ctx {
 	char msg[1024];
 	uint64_t dma_transfers;
 	uint64_t replaces; /* attach/replace on an already attached RID */
+	struct rt_mapping *maps;
+	size_t nmaps, maps_cap;
 };
+
+/* the mapping table: ioas_map adds, ioas_unmap removes every mapping inside the range */
+int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va);
+void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length);
 
 void step_fail(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_skip(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -111,4 +117,4 @@ void step_note(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(p
 uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a);
 /* The kernel id of an IOAS or HWPT symbol; -ENOENT when not live. */
 int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id);
-struct rt_device *rt_device(const struct run_ctx *rc, int sym);
+struct test_device *rt_device(const struct run_ctx *rc, int sym);

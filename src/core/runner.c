@@ -105,9 +105,66 @@ int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id)
 	return rc->objs[sym].live ? 0 : -ENOENT;
 }
 
-struct rt_device *rt_device(const struct run_ctx *rc, int sym)
+struct test_device *rt_device(const struct run_ctx *rc, int sym)
 {
 	return rc->objs[sym].dev;
+}
+
+int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va)
+{
+	if (rc->nmaps == rc->maps_cap) {
+		size_t cap = rc->maps_cap ? rc->maps_cap * 2 : 16;
+		struct rt_mapping *m = realloc(rc->maps, cap * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		rc->maps = m;
+		rc->maps_cap = cap;
+	}
+	rc->maps[rc->nmaps++] = (struct rt_mapping){ .ioas = ioas, .iova = iova, .length = length, .va = va };
+	return 0;
+}
+
+void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length)
+{
+	uint64_t last = length ? iova + (length - 1) : iova;
+
+	if (last < iova)
+		last = UINT64_MAX;
+	for (size_t i = 0; i < rc->nmaps;) {
+		struct rt_mapping *m = &rc->maps[i];
+
+		if (m->ioas == ioas && m->iova >= iova && m->iova + (m->length - 1) <= last)
+			*m = rc->maps[--rc->nmaps];
+		else
+			i++;
+	}
+}
+
+/* the IOAS a HWPT (possibly nested) finally translates through */
+static int ioas_of(const struct run_ctx *rc, int sym)
+{
+	for (int depth = 0; depth < 4 && sym >= 0 && rc->objs[sym].kind == OBJ_HWPT; depth++)
+		sym = rc->objs[sym].ioas;
+	return sym >= 0 && rc->objs[sym].kind == OBJ_IOAS ? sym : -1;
+}
+
+/* iova_resolver for emulated engines: the buffer memory the device's domain maps at iova */
+static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, uint64_t len,
+			uint8_t **va)
+{
+	const struct run_ctx *rc = ctx;
+	int ioas = d->attached >= 0 ? ioas_of(rc, d->attached) : -1;
+
+	for (size_t i = 0; ioas >= 0 && i < rc->nmaps; i++) {
+		const struct rt_mapping *m = &rc->maps[i];
+
+		if (m->ioas == ioas && iova >= m->iova && iova - m->iova + len <= m->length) {
+			*va = m->va + (iova - m->iova);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 /* ---- one step ---- */
@@ -213,16 +270,16 @@ static void teardown(struct run_ctx *rc)
 
 	/* engines first: no DMA may be in flight when fds close and memory is unmapped */
 	for (size_t i = 0; i < sc->ndevices; i++) {
-		struct rt_device *d = rc->objs[sc->devices[i].sym].dev;
+		struct test_device *d = rc->objs[sc->devices[i].sym].dev;
 
 		if (d && d->engine_up)
 			dma_engine_teardown(&d->engine);
 	}
 	for (size_t i = 0; i < sc->ndevices; i++) {
-		struct rt_device *d = rc->objs[sc->devices[i].sym].dev;
+		struct test_device *d = rc->objs[sc->devices[i].sym].dev;
 
 		if (d && d->open)
-			vfio_pci_close(&d->vdev);
+			d->ops->close(d, rc->iommufd);
 		free(d);
 	}
 	if (rc->iommufd >= 0)
@@ -239,6 +296,7 @@ static void teardown(struct run_ctx *rc)
 		}
 	}
 	free(rc->objs);
+	free(rc->maps);
 }
 
 static bool name_in(const char *name, char *const *list, size_t n)
@@ -256,7 +314,7 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 	int ret;
 
 	if (sc->req.devices > opts->nbdfs) {
-		snprintf(why, len, "needs %u device(s), %zu given (-d BDF)", sc->req.devices, opts->nbdfs);
+		snprintf(why, len, "needs %u device(s), %zu given (-d BDF|mock)", sc->req.devices, opts->nbdfs);
 		return RESULT_SKIP;
 	}
 	ret = iommufd_open(&rc->iommufd);
@@ -279,58 +337,74 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 		snprintf(why, len, "allocating buffers: %s", strerror(-ret));
 		return RESULT_ERROR;
 	}
-	for (size_t i = 0; i < sc->ndevices; i++) {
+	for (size_t i = 0, next_bdf = 0; i < sc->ndevices; i++) {
 		const struct device_slot *slot = &sc->devices[i];
-		struct rt_device *d = calloc(1, sizeof(*d));
-		const char *bdf = opts->bdfs[i];
+		const char *sname = sc->syms[slot->sym].name;
+		struct test_device *d = calloc(1, sizeof(*d));
+		uint64_t dma_mask = 0;
+		const char *why_mock;
 
 		if (!d) {
 			snprintf(why, len, "out of memory");
 			return RESULT_ERROR;
 		}
 		d->attached = -1;
+		d->iommufd = rc->iommufd;
+		d->vdev.fd = -1;
+		d->resolve = resolve_iova;
+		d->resolve_ctx = rc;
 		rc->objs[slot->sym].dev = d;
 		rc->objs[slot->sym].live = true;
-		ret = vfio_pci_open(bdf, &d->vdev);
-		if (ret) {
-			snprintf(why, len, "device %s (%s): cannot open its VFIO cdev: %s", sc->syms[slot->sym].name,
-				 bdf, strerror(-ret));
-			return RESULT_ERROR;
+		if (slot->mock) {
+			d->ops = &mock_device_ops;
+			d->mock_flags = slot->mock_flags;
+			snprintf(d->name, sizeof(d->name), "mock");
+		} else {
+			const char *spec = opts->bdfs[next_bdf];
+
+			dma_mask = opts->dma_masks ? opts->dma_masks[next_bdf] : 0;
+			next_bdf++;
+			if (!mock_spec_parse(spec, &d->mock_flags))
+				d->ops = &mock_device_ops;
+			else
+				d->ops = &vfio_device_ops;
+			snprintf(d->name, sizeof(d->name), "%s", spec);
 		}
+		if (d->ops == &mock_device_ops && mock_probe(rc->iommufd, &why_mock)) {
+			snprintf(why, len, "device %s: %s", sname, why_mock);
+			return RESULT_SKIP;
+		}
+		ret = d->ops->open(d, rc->iommufd);
 		d->open = true;
-		ret = vfio_bind_iommufd(&d->vdev, rc->iommufd);
 		if (ret) {
-			snprintf(why, len, "device %s (%s): VFIO_DEVICE_BIND_IOMMUFD: %s%s",
-				 sc->syms[slot->sym].name, bdf, strerror(-ret),
-				 ret == -EPERM ? " (no MSI isolation: interrupt remapping off?)" : "");
-			return RESULT_ERROR;
+			snprintf(why, len, "device %s (%s): %s: %s%s", sname, d->name,
+				 d->ops == &mock_device_ops ? "plugging the mock device" : "opening and binding its VFIO cdev",
+				 strerror(-ret), ret == -EPERM ? " (no MSI isolation: interrupt remapping off?)" : "");
+			return ret == -EOPNOTSUPP ? RESULT_SKIP : RESULT_ERROR;
 		}
-		d->bound = true;
-		ret = dma_engine_setup(&d->engine, &d->vdev, slot->engine,
-				       opts->dma_masks ? opts->dma_masks[i] : 0);
+		ret = dma_engine_setup(&d->engine, d, slot->engine, dma_mask);
 		if (ret == -ENODEV && slot->engine) {
 			snprintf(why, len, "device %s (%s, %04x:%04x class %06x): no DMA engine %s drives it",
-				 sc->syms[slot->sym].name, bdf, d->vdev.vendor, d->vdev.device,
-				 d->vdev.class_code, strcmp(slot->engine, "any") ? slot->engine : "compiled in");
+				 sname, d->name, d->vdev.vendor, d->vdev.device, d->vdev.class_code,
+				 strcmp(slot->engine, "any") ? slot->engine : "compiled in");
 			return RESULT_SKIP;
 		}
 		if (ret && ret != -ENODEV) {
-			snprintf(why, len, "device %s (%s): DMA engine setup: %s", sc->syms[slot->sym].name, bdf,
-				 strerror(-ret));
+			snprintf(why, len, "device %s (%s): DMA engine setup: %s", sname, d->name, strerror(-ret));
 			return RESULT_ERROR;
 		}
 		d->engine_up = !ret;
 		if (sc->req.nengines && (!d->engine_up || !name_in(d->engine.ops->name, sc->req.engines,
 								   sc->req.nengines))) {
 			snprintf(why, len, "device %s (%s): engine %s is not one this scenario requires",
-				 sc->syms[slot->sym].name, bdf, d->engine_up ? d->engine.ops->name : "(none)");
+				 sname, d->name, d->engine_up ? d->engine.ops->name : "(none)");
 			return RESULT_SKIP;
 		}
 		if (sc->req.nhw_info) {
 			struct hw_info_result hw;
 			const char *tname;
 
-			ret = iommufd_get_hw_info(rc->iommufd, d->vdev.dev_id, &hw);
+			ret = iommufd_get_hw_info(rc->iommufd, d->dev_id, &hw);
 			if (ret) {
 				snprintf(why, len, "IOMMU_GET_HW_INFO: %s", strerror(-ret));
 				return ret == -ENOTTY || ret == -EOPNOTSUPP ? RESULT_SKIP : RESULT_ERROR;
@@ -338,7 +412,7 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 			tname = hw_info_type_name(hw.type);
 			if (!name_in(tname, sc->req.hw_info, sc->req.nhw_info)) {
 				snprintf(why, len, "the IOMMU behind %s is %s, not one this scenario requires",
-					 bdf, tname);
+					 d->name, tname);
 				return RESULT_SKIP;
 			}
 			for (size_t f = 0; f < sc->req.hw_fields.n; f++) {
@@ -391,11 +465,17 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, const st
 	if (sc->description)
 		out_diag(out, "%s", sc->description);
 	for (size_t i = 0; i < sc->ndevices; i++) {
-		struct rt_device *d = rc.objs[sc->devices[i].sym].dev;
+		struct test_device *d = rc.objs[sc->devices[i].sym].dev;
 
-		out_diag(out, "device %s = %s (%04x:%04x), engine %s", sc->syms[sc->devices[i].sym].name,
-			 d->vdev.bdf, d->vdev.vendor, d->vdev.device,
-			 d->engine_up ? d->engine.ops->name : "none");
+		if (d->ops == &mock_device_ops)
+			out_diag(out, "device %s = IOMMUFD_TEST mock device%s, engine %s",
+				 sc->syms[sc->devices[i].sym].name,
+				 d->mock_flags & MOCK_DEV_FLAG_PASID ? " (PASID-capable)" : "",
+				 d->engine_up ? d->engine.ops->name : "none");
+		else
+			out_diag(out, "device %s = %s (%04x:%04x), engine %s", sc->syms[sc->devices[i].sym].name,
+				 d->name, d->vdev.vendor, d->vdev.device,
+				 d->engine_up ? d->engine.ops->name : "none");
 	}
 	for (k = 0; k < sc->nsteps; k++) {
 		const struct step *st = &sc->steps[k];

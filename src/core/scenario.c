@@ -19,6 +19,7 @@
 
 #include "iommutest/hwinfo.h"
 #include "iommutest/iommufd.h"
+#include "iommutest/iommufd_test.h"
 #include "iommutest/scenario.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"
@@ -429,9 +430,13 @@ static int parse_requires(struct load_ctx *lc, json_t *v)
 
 static int parse_devices(struct load_ctx *lc, json_t *v)
 {
-	static const char *const keys[] = { "name", "engine", NULL };
+	static const char *const keys[] = { "name", "engine", "mock", NULL };
+	static const struct arg_enum mock_flags[] = {
+		{ "pasid", MOCK_DEV_FLAG_PASID }, { "no_dirty", MOCK_DEV_FLAG_NO_DIRTY }, { NULL, 0 },
+	};
+	static const struct arg_def mock_def = { .name = "mock", .type = ARG_FLAGS, .enums = mock_flags };
 	struct scenario *sc = lc->sc;
-	char path[64];
+	char path[64], mpath[80];
 	size_t i;
 	json_t *d;
 
@@ -451,6 +456,7 @@ static int parse_devices(struct load_ctx *lc, json_t *v)
 		if (json_is_string(d)) {
 			if (declare(lc, path, d, OBJ_DEVICE, &slot->sym))
 				return -EINVAL;
+			sc->req.devices++;
 			continue;
 		}
 		if (!json_is_object(d))
@@ -471,6 +477,18 @@ static int parse_devices(struct load_ctx *lc, json_t *v)
 			slot->engine = strdup(json_string_value(e));
 			if (!slot->engine)
 				return -ENOMEM;
+		}
+		e = json_object_get(d, "mock");
+		if (e) {
+			uint64_t flags = 0;
+
+			snprintf(mpath, sizeof(mpath), "%s.mock", path);
+			if (!json_is_true(e) && arg_parse_value(lc, mpath, &mock_def, e, &flags))
+				return -EINVAL;
+			slot->mock = true;
+			slot->mock_flags = (uint32_t)flags;
+		} else {
+			sc->req.devices++; /* a slot -d fills */
 		}
 	}
 	return 0;
@@ -533,6 +551,7 @@ static int scenario_from_json(struct load_ctx *lc, json_t *root)
 	};
 	struct scenario *sc = lc->sc;
 	struct sim sim = { 0 };
+	unsigned int slots;
 	json_t *v;
 	int ret;
 
@@ -560,12 +579,12 @@ static int scenario_from_json(struct load_ctx *lc, json_t *root)
 		return -ENOMEM;
 	if ((v = json_object_get(root, "devices")) && parse_devices(lc, v))
 		return -EINVAL;
-	sc->req.devices = (unsigned int)sc->ndevices;
+	slots = sc->req.devices; /* the slots -d fills (mock slots are plugged by the tool) */
 	if ((v = json_object_get(root, "requires")) && parse_requires(lc, v))
 		return -EINVAL;
-	if (sc->req.devices < sc->ndevices)
-		return load_error(lc, "requires.devices", "fewer than the %zu device slots declared",
-				  sc->ndevices);
+	if (sc->req.devices < slots)
+		return load_error(lc, "requires.devices", "fewer than the %u device slots declared",
+				  slots);
 	if ((v = json_object_get(root, "buffers")) && parse_buffers(lc, v))
 		return -EINVAL;
 	v = json_object_get(root, "steps");

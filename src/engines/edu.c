@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/log.h"
 #include "iommutest/util.h"
@@ -50,9 +51,11 @@ static inline void wr64(struct edu *d, unsigned int off, uint64_t v)
 	*(volatile uint64_t *)(d->bar + off) = v;
 }
 
-static int edu_probe(const struct vfio_pci_dev *vdev)
+static int edu_probe(const struct test_device *dev)
 {
-	return vdev->vendor == EDU_VENDOR && vdev->device == EDU_DEVICE ? 0 : -ENODEV;
+	if (dev->ops != &vfio_device_ops)
+		return -ENODEV;
+	return dev->vdev.vendor == EDU_VENDOR && dev->vdev.device == EDU_DEVICE ? 0 : -ENODEV;
 }
 
 static int edu_init(struct dma_engine *e)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/log.h"
 #include "iommutest/util.h"
@@ -23,10 +24,11 @@ const struct dma_engine_ops *dma_engine_find(const char *name)
 	return NULL;
 }
 
-int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char *want,
+int dma_engine_setup(struct dma_engine *e, struct test_device *dev, const char *want,
 		     uint64_t dma_mask)
 {
 	const struct dma_engine_ops *ops = NULL;
+	bool vfio = dev->ops == &vfio_device_ops;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -35,7 +37,7 @@ int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char
 
 		if (want && strcmp(want, "any") && strcmp(o->name, want))
 			continue;
-		if (!o->probe(vdev)) {
+		if (!o->probe(dev)) {
 			ops = o;
 			break;
 		}
@@ -43,24 +45,28 @@ int dma_engine_setup(struct dma_engine *e, struct vfio_pci_dev *vdev, const char
 	if (!ops)
 		return -ENODEV;
 	e->ops = ops;
-	e->vdev = vdev;
+	e->dev = dev;
+	e->vdev = vfio ? &dev->vdev : NULL;
 	e->limits = ops->limits;
 	if (dma_mask)
 		e->limits.iova_max = dma_mask;
-	ret = vfio_enable_bus_master(vdev);
-	if (ret) {
-		pr_err("%s: enabling bus mastering: %s", vdev->bdf, strerror(-ret));
-		return ret;
+	if (vfio) {
+		ret = vfio_enable_bus_master(e->vdev);
+		if (ret) {
+			pr_err("%s: enabling bus mastering: %s", dev->name, strerror(-ret));
+			return ret;
+		}
 	}
 	ret = ops->init(e);
 	if (ret) {
-		pr_err("%s: %s engine init: %s", vdev->bdf, ops->name, strerror(-ret));
-		vfio_disable_bus_master(vdev);
+		pr_err("%s: %s engine init: %s", dev->name, ops->name, strerror(-ret));
+		if (vfio)
+			vfio_disable_bus_master(e->vdev);
 		e->ops = NULL;
 		return ret;
 	}
 	e->ready = true;
-	pr_info("%s: DMA engine %s", vdev->bdf, ops->name);
+	pr_info("%s: DMA engine %s", dev->name, ops->name);
 	return 0;
 }
 
@@ -71,7 +77,8 @@ void dma_engine_teardown(struct dma_engine *e)
 	if (e->busy)
 		e->ops->wait(e, DMA_TIMEOUT_MS); /* never free memory under a running transfer */
 	e->ops->remove(e);
-	vfio_disable_bus_master(e->vdev);
+	if (e->vdev)
+		vfio_disable_bus_master(e->vdev);
 	e->ops = NULL;
 	e->ready = false;
 }

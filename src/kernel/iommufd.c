@@ -172,6 +172,33 @@ int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out)
 #endif
 }
 
+int iommufd_hwpt_set_dirty_tracking(int fd, uint32_t hwpt_id, bool enable)
+{
+	struct iommu_hwpt_set_dirty_tracking cmd = {
+		.size = sizeof(cmd),
+		.flags = enable ? IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0,
+		.hwpt_id = hwpt_id,
+	};
+
+	return xioctl(fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
+}
+
+int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
+				  uint64_t page_size, uint64_t *bitmap, bool clear)
+{
+	struct iommu_hwpt_get_dirty_bitmap cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = hwpt_id,
+		.flags = clear ? 0 : IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
+		.iova = iova,
+		.length = length,
+		.page_size = page_size,
+		.data = (uintptr_t)bitmap,
+	};
+
+	return xioctl(fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
+}
+
 /*
  * Feature probing: issue each ioctl with an all-zero (invalid) payload of the right size. A
  * kernel that does not know the ioctl answers ENOTTY; one that does rejects the payload

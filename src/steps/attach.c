@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* attach, replace, detach (RID or PASID) and destroy. */
+#include <errno.h>
 #include <stddef.h>
 
+#include "iommutest/device.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"
@@ -33,28 +35,43 @@ static int attach_validate(struct load_ctx *lc, struct step *st)
 	return 0;
 }
 
-static int do_attach(struct run_ctx *rc, const struct step *st, bool must_be_attached)
+static void pasid_bookkeeping_note(struct run_ctx *rc, const struct step *st, struct test_device *d)
+{
+	if (d->ops == &vfio_device_ops && !d->max_pasid_log2)
+		step_note(rc, "%s: bookkeeping only: %s has no PASID capability (max_pasid_log2 0), "
+			  "no PASID-tagged DMA can reach this domain", st->path, d->name);
+}
+
+static int do_attach(struct run_ctx *rc, const struct step *st, bool replace)
 {
 	const struct attach_args *a = st->args;
-	struct rt_device *d = rt_device(rc, a->device);
+	struct test_device *d = rt_device(rc, a->device);
 	bool pasid = arg_given(st, "pasid");
 	uint32_t pt_id, out_id;
 	int ret;
 
-	if (must_be_attached && !pasid && d->attached < 0) {
-		step_fail(rc, "replace needs an attached device (%s is blocked)", d->vdev.bdf);
+	if (replace && !pasid && d->attached < 0) {
+		step_fail(rc, "replace needs an attached device (%s is not attached)", d->name);
 		return 0;
 	}
 	rt_pt_id(rc, a->to, &pt_id);
 	out_id = pt_id;
-	ret = vfio_attach_pt(&d->vdev, &out_id, pasid ? (int)a->pasid : -1);
+	if (!pasid)
+		ret = d->ops->attach(d, rc->iommufd, &out_id);
+	else if (replace)
+		ret = d->ops->pasid_replace(d, rc->iommufd, (uint32_t)a->pasid, &out_id);
+	else
+		ret = d->ops->pasid_attach(d, rc->iommufd, (uint32_t)a->pasid, &out_id);
 	if (ret)
 		return ret;
-	if (!pasid) {
-		if (d->attached >= 0)
-			rc->replaces++;
-		d->attached = a->to;
+	if (pasid) {
+		pasid_bookkeeping_note(rc, st, d);
+		return 0;
 	}
+	if (d->attached >= 0)
+		rc->replaces++;
+	d->attached = a->to;
+	d->attached_hwpt = out_id;
 	if (out_id != pt_id)
 		step_note(rc, "%s: the kernel attached HWPT id %u for IOAS %s", st->path, out_id,
 			  rc->sc->syms[a->to].name);
@@ -73,7 +90,7 @@ static int replace_run(struct run_ctx *rc, const struct step *st)
 
 const struct step_ops step_attach = {
 	.name = "attach",
-	.help = "attach the device (or a PASID) to an IOAS/HWPT; on an attached device this replaces",
+	.help = "attach the device (or a PASID) to an IOAS/HWPT; on an attached RID (and a VFIO PASID) this replaces",
 	.args = attach_argdefs,
 	.args_size = sizeof(struct attach_args),
 	.validate = attach_validate,
@@ -82,7 +99,7 @@ const struct step_ops step_attach = {
 
 const struct step_ops step_replace = {
 	.name = "replace",
-	.help = "replace the attached domain of an attached device (fails the step if it is not attached)",
+	.help = "replace the domain of an attached RID (the step fails if it is not attached) or of a PASID",
 	.args = attach_argdefs,
 	.args_size = sizeof(struct attach_args),
 	.validate = attach_validate,
@@ -116,12 +133,15 @@ static int detach_validate(struct load_ctx *lc, struct step *st)
 static int detach_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct detach_args *a = st->args;
-	struct rt_device *d = rt_device(rc, a->device);
+	struct test_device *d = rt_device(rc, a->device);
 	bool pasid = arg_given(st, "pasid");
-	int ret = vfio_detach_pt(&d->vdev, pasid ? (int)a->pasid : -1);
+	int ret = pasid ? d->ops->pasid_detach(d, rc->iommufd, (uint32_t)a->pasid)
+			: d->ops->detach(d, rc->iommufd);
 
-	if (!ret && !pasid)
+	if (!ret && !pasid) {
 		d->attached = -1;
+		d->attached_hwpt = 0;
+	}
 	return ret;
 }
 
@@ -164,4 +184,66 @@ const struct step_ops step_destroy = {
 	.args = destroy_argdefs,
 	.args_size = sizeof(struct destroy_args),
 	.run = destroy_run,
+};
+
+/* ---- pasid_check ---- */
+struct pasid_check_args {
+	int device, hwpt;
+	uint64_t pasid;
+};
+
+static const struct arg_def pasid_check_argdefs[] = {
+	{ .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
+	  .off = offsetof(struct pasid_check_args, device), .help = "the device" },
+	{ .name = "pasid", .type = ARG_U64, .required = true,
+	  .off = offsetof(struct pasid_check_args, pasid), .help = "the PASID" },
+	{ .name = "hwpt", .type = ARG_REF, .kinds = OBJ_HWPT,
+	  .off = offsetof(struct pasid_check_args, hwpt),
+	  .help = "the HWPT it must be attached to (absent: it must be detached)" },
+	{ NULL },
+};
+
+static int pasid_check_validate(struct load_ctx *lc, struct step *st)
+{
+	const struct pasid_check_args *a = st->args;
+
+	if (a->pasid > PASID_MAX)
+		return load_error(lc, lc->step_path, "\"pasid\" %llu exceeds 20 bits",
+				  (unsigned long long)a->pasid);
+	return 0;
+}
+
+static int pasid_check_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct pasid_check_args *a = st->args;
+	struct test_device *d = rt_device(rc, a->device);
+	uint32_t hwpt_id = 0;
+	int ret;
+
+	if (a->hwpt >= 0)
+		rt_pt_id(rc, a->hwpt, &hwpt_id);
+	ret = d->ops->pasid_check(d, rc->iommufd, (uint32_t)a->pasid, hwpt_id);
+	if (ret == -EOPNOTSUPP) {
+		step_skip(rc, "the %s provider cannot report a PASID's domain", d->ops->name);
+		return 0;
+	}
+	if (ret == -EINVAL) {
+		if (a->hwpt >= 0)
+			step_fail(rc, "PASID %llu of %s is not attached to %s", (unsigned long long)a->pasid,
+				  d->name, rc->sc->syms[a->hwpt].name);
+		else
+			step_fail(rc, "PASID %llu of %s is still attached", (unsigned long long)a->pasid, d->name);
+		return 0;
+	}
+	return ret;
+}
+
+const struct step_ops step_pasid_check = {
+	.name = "pasid_check",
+	.help = "check which HWPT a PASID is attached to, or that it is detached (mock: PASID_CHECK_HWPT)",
+	.args = pasid_check_argdefs,
+	.args_size = sizeof(struct pasid_check_args),
+	.flags = STEP_NO_EXPECT,
+	.validate = pasid_check_validate,
+	.run = pasid_check_run,
 };

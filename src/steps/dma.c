@@ -17,6 +17,7 @@ struct dma_args {
 	int device;
 	uint64_t dir, length, dev_offset;
 	struct iova_arg iova, src, dst;
+	bool blocked;
 };
 
 static const struct arg_enum dma_dirs[] = {
@@ -40,6 +41,10 @@ static const struct arg_def dma_argdefs[] = {
 	  .off = offsetof(struct dma_args, length), .help = "bytes" },
 	{ .name = "dev_offset", .type = ARG_U64, .def = "0",
 	  .off = offsetof(struct dma_args, dev_offset), .help = "offset in the device-side buffer" },
+	{ .name = "blocked", .type = ARG_BOOL, .def = "false",
+	  .off = offsetof(struct dma_args, blocked),
+	  .help = "the IOMMU must stop this transfer: an engine that reports faults must report one "
+		  "(EIO); for one that does not, later checks judge the bytes" },
 	{ NULL },
 };
 
@@ -73,13 +78,13 @@ static bool phys_in_one_page(struct run_ctx *rc, const struct iova_arg *ia, uint
 static int dma_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct dma_args *a = st->args;
-	struct rt_device *d = rt_device(rc, a->device);
+	struct test_device *d = rt_device(rc, a->device);
 	uint64_t first, second;
 	char msg[256];
 	int ret;
 
 	if (!d->engine_up) {
-		step_skip(rc, "%s (%04x:%04x) has no DMA engine", d->vdev.bdf, d->vdev.vendor,
+		step_skip(rc, "%s (%04x:%04x) has no DMA engine", d->name, d->vdev.vendor,
 			  d->vdev.device);
 		return 0;
 	}
@@ -101,6 +106,18 @@ static int dma_run(struct run_ctx *rc, const struct step *st)
 			rc->dma_transfers++;
 			ret = dma_engine_transfer(&d->engine, DMA_FROM_DEVICE, second, a->dev_offset,
 						  a->length, msg, sizeof(msg));
+		}
+	}
+	if (a->blocked) {
+		if (ret == -EIO) {
+			step_note(rc, "%s: %s engine reported the blocked transfer as a fault", st->path,
+				  d->engine.ops->name);
+			return 0;
+		}
+		if (!ret && d->engine.ops->reports_faults) {
+			step_fail(rc, "the %s engine completed a transfer the IOMMU should have blocked",
+				  d->engine.ops->name);
+			return 0;
 		}
 	}
 	switch (ret) {

@@ -50,13 +50,13 @@ static int hw_info_validate(struct load_ctx *lc, struct step *st)
 static int hw_info_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct hw_info_args *a = st->args;
-	struct rt_device *d = rt_device(rc, a->device);
+	struct test_device *d = rt_device(rc, a->device);
 	const struct hw_info_decoder *dec;
 	struct hw_info_result hw;
 	char line[512];
 	int ret;
 
-	ret = iommufd_get_hw_info(rc->iommufd, d->vdev.dev_id, &hw);
+	ret = iommufd_get_hw_info(rc->iommufd, d->dev_id, &hw);
 	if (ret)
 		return ret;
 	dec = hw_info_decoder_find(hw.type);

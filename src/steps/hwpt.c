@@ -6,11 +6,27 @@
 
 #include "config.h"
 #include "iommutest/iommufd.h"
+#include "iommutest/iommufd_test.h"
 #include "iommutest/step.h"
+#include "iommutest/util.h"
+
+#define HWPT_DATA_MAX_WORDS 8
 
 struct hwpt_alloc_args {
 	int name, device, pt;
-	uint64_t flags;
+	uint64_t flags, data_type;
+	struct string_list data;          /* as written: numbers in strings */
+	uint64_t words[HWPT_DATA_MAX_WORDS]; /* parsed by validate */
+	size_t nwords;
+};
+
+static const struct arg_enum hwpt_data_types[] = {
+	{ "none", 0 },       /* IOMMU_HWPT_DATA_NONE */
+	{ "vtd_s1", 1 },     /* IOMMU_HWPT_DATA_VTD_S1 */
+	{ "arm_smmuv3", 2 }, /* IOMMU_HWPT_DATA_ARM_SMMUV3: struct iommu_hwpt_arm_smmuv3 { ste[2] } */
+	{ "amd_guest", 3 },  /* IOMMU_HWPT_DATA_AMD_GUEST */
+	{ "selftest", MOCK_HWPT_DATA_SELFTEST }, /* the mock: { u32 iotlb; u32 pagetable_type } */
+	{ NULL, 0 },
 };
 
 static const struct arg_enum hwpt_flags[] = {
@@ -31,30 +47,58 @@ static const struct arg_def hwpt_alloc_argdefs[] = {
 	{ .name = "flags", .type = ARG_FLAGS, .enums = hwpt_flags, .def = "",
 	  .off = offsetof(struct hwpt_alloc_args, flags),
 	  .help = "nest_parent, dirty_tracking, pasid, fault_id_valid" },
+	{ .name = "data_type", .type = ARG_ENUM, .enums = hwpt_data_types, .def = "none",
+	  .off = offsetof(struct hwpt_alloc_args, data_type),
+	  .help = "a nested HWPT's driver data: none, vtd_s1, arm_smmuv3, amd_guest, selftest" },
+	{ .name = "data", .type = ARG_STRINGS,
+	  .off = offsetof(struct hwpt_alloc_args, data),
+	  .help = "the driver data as 64-bit little-endian words, e.g. [\"0x9\", \"0x0\"] for an STE" },
 	{ NULL },
 };
+
+static int hwpt_alloc_validate(struct load_ctx *lc, struct step *st)
+{
+	struct hwpt_alloc_args *a = st->args;
+
+	if (a->data.n > HWPT_DATA_MAX_WORDS)
+		return load_error(lc, lc->step_path, "\"data\": at most %d words", HWPT_DATA_MAX_WORDS);
+	if (a->data.n && !a->data_type)
+		return load_error(lc, lc->step_path, "\"data\" needs a \"data_type\"");
+	for (size_t i = 0; i < a->data.n; i++)
+		if (parse_size(a->data.v[i], &a->words[i]))
+			return load_error(lc, lc->step_path, "\"data\"[%zu]: \"%.32s\" is not a 64-bit number",
+					  i, a->data.v[i]);
+	a->nwords = a->data.n;
+	return 0;
+}
 
 static int hwpt_alloc_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct hwpt_alloc_args *a = st->args;
 	struct rt_object *o = &rc->objs[a->name];
 	struct hwpt_alloc_req req = {
-		.dev_id = rt_device(rc, a->device)->vdev.dev_id,
+		.dev_id = rt_device(rc, a->device)->dev_id,
 		.flags = (uint32_t)a->flags,
+		.data_type = (uint32_t)a->data_type,
+		.data = a->nwords ? a->words : NULL,
+		.data_len = (uint32_t)(a->nwords * sizeof(uint64_t)),
 	};
 	int ret;
 
 	rt_pt_id(rc, a->pt, &req.pt_id);
 	ret = iommufd_hwpt_alloc(rc->iommufd, &req, &o->id);
-	if (!ret)
+	if (!ret) {
 		o->live = true;
+		o->ioas = a->pt; /* what it translates through, for emulated engines */
+	}
 	return ret;
 }
 
 const struct step_ops step_hwpt_alloc = {
 	.name = "hwpt_alloc",
-	.help = "allocate a HW page table for a device on an IOAS or parent HWPT (IOMMU_HWPT_ALLOC)",
+	.help = "allocate a HW page table for a device on an IOAS, or a nested one on a parent HWPT (IOMMU_HWPT_ALLOC)",
 	.args = hwpt_alloc_argdefs,
 	.args_size = sizeof(struct hwpt_alloc_args),
+	.validate = hwpt_alloc_validate,
 	.run = hwpt_alloc_run,
 };

@@ -116,6 +116,9 @@ static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 			       (unsigned int)a->access);
 	if (ret)
 		return ret;
+	ret = rt_map_add(rc, a->ioas, iova, a->length, buf->mem + a->offset);
+	if (ret)
+		return ret;
 	if (!fixed)
 		step_note(rc, "%s: kernel placed %s+0x%llx (0x%llx bytes) at IOVA 0x%llx", st->path,
 			  rc->sc->syms[a->buffer].name, (unsigned long long)a->offset,
@@ -206,6 +209,7 @@ static int ioas_unmap_run(struct run_ctx *rc, const struct step *st)
 	ret = iommufd_ioas_unmap(rc->iommufd, ioas_id, iova, length, &done);
 	if (ret)
 		return ret;
+	rt_map_remove(rc, a->mapping >= 0 ? rc->objs[a->mapping].ioas : a->ioas, iova, length);
 	if (a->mapping >= 0) {
 		rc->objs[a->mapping].live = false;
 		if (done != length)

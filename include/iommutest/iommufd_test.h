@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The IOMMUFD_TEST mock (CONFIG_IOMMUFD_TEST): IOMMU_TEST_CMD on /dev/iommu. Its op numbers are
+ * kernel-internal and change between versions, so the layer identifies the running kernel's
+ * op table by probing before it issues anything, and answers -EOPNOTSUPP for an op it cannot
+ * place. Every function returns 0 or -errno.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum mock_op {
+	MOCK_OP_MOCK_DOMAIN,
+	MOCK_OP_MD_CHECK_MAP,
+	MOCK_OP_MOCK_DOMAIN_REPLACE,
+	MOCK_OP_MOCK_DOMAIN_FLAGS,
+	MOCK_OP_DIRTY,
+	MOCK_OP_PASID_ATTACH,
+	MOCK_OP_PASID_REPLACE,
+	MOCK_OP_PASID_DETACH,
+	MOCK_OP_PASID_CHECK_HWPT,
+	MOCK_OP_COUNT,
+};
+
+#define MOCK_DEV_FLAG_NO_DIRTY (1u << 0)
+#define MOCK_DEV_FLAG_PASID (1u << 2)
+#define MOCK_HWPT_DATA_SELFTEST 0xdeadu /* nested HWPT data type of the mock */
+
+/* Which op table the running kernel has: 0 when known, -EOPNOTSUPP (with *why) otherwise. */
+int mock_probe(int iommufd, const char **why);
+/* Whether op is available (after mock_probe). */
+bool mock_has(int iommufd, enum mock_op op);
+
+struct mock_ids {
+	uint32_t stdev_id; /* the selftest device object (destroy it to unplug) */
+	uint32_t hwpt_id;  /* the domain it was attached to at creation */
+	uint32_t idev_id;  /* the iommufd device id, as a VFIO bind gives */
+};
+
+/* Plug a mock device attached to pt_id (an IOAS or HWPT). */
+int mock_device_create(int iommufd, uint32_t pt_id, uint32_t dev_flags, struct mock_ids *out);
+/* Replace the RID attachment; *pt_id gets the HWPT actually attached. */
+int mock_domain_replace(int iommufd, uint32_t stdev_id, uint32_t *pt_id);
+/* 0 when the mock domain hwpt_id maps [iova, iova+length) to exactly the pages at uptr. */
+int mock_check_map(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length, const void *uptr);
+int mock_pasid_attach(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t *pt_id);
+int mock_pasid_replace(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t *pt_id);
+int mock_pasid_detach(int iommufd, uint32_t stdev_id, uint32_t pasid);
+/* 0 when pasid is attached to hwpt_id (hwpt_id 0: when it is detached) */
+int mock_pasid_check(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t hwpt_id);
+/* Mark the pages whose bits are set in bitmap dirty in the mock domain; *nr_dirty = how many. */
+int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
+		   uint64_t page_size, const uint64_t *bitmap, uint64_t *nr_dirty);

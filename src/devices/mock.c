@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The mock provider: a device of the kernel's IOMMUFD_TEST mock IOMMU. It is plugged into an
+ * empty "parking" IOAS of its own (the mock has no RID detach, so BLOCKED is not offered), and
+ * attach/replace use MOCK_DOMAIN_REPLACE; PASIDs have distinct attach and replace ops.
+ */
+#define LOG_PREFIX "mock-device: "
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iommutest/device.h"
+#include "iommutest/iommufd.h"
+#include "iommutest/log.h"
+
+int mock_spec_parse(const char *spec, uint32_t *flags)
+{
+	char buf[64], *tok, *save = NULL;
+
+	*flags = 0;
+	if (strncmp(spec, "mock", 4) || (spec[4] && spec[4] != ','))
+		return -EINVAL;
+	if (snprintf(buf, sizeof(buf), "%s", spec + 4) >= (int)sizeof(buf))
+		return -EINVAL;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "pasid"))
+			*flags |= MOCK_DEV_FLAG_PASID;
+		else if (!strcmp(tok, "no_dirty"))
+			*flags |= MOCK_DEV_FLAG_NO_DIRTY;
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int mock_dev_open(struct test_device *d, int iommufd)
+{
+	struct hw_info_result hw;
+	int ret;
+
+	ret = iommufd_ioas_alloc(iommufd, &d->mock_parking_ioas);
+	if (ret)
+		return ret;
+	ret = mock_device_create(iommufd, d->mock_parking_ioas, d->mock_flags, &d->mock);
+	if (ret)
+		return ret;
+	d->dev_id = d->mock.idev_id;
+	snprintf(d->vdev.bdf, sizeof(d->vdev.bdf), "mock");
+	if (!iommufd_get_hw_info(iommufd, d->dev_id, &hw))
+		d->max_pasid_log2 = hw.max_pasid_log2;
+	return 0;
+}
+
+static void mock_dev_close(struct test_device *d, int iommufd)
+{
+	/* unplugging detaches; closing the iommufd would do it too */
+	if (d->mock.stdev_id)
+		iommufd_destroy(iommufd, d->mock.stdev_id);
+	if (d->mock_parking_ioas)
+		iommufd_destroy(iommufd, d->mock_parking_ioas);
+}
+
+static int mock_dev_attach(struct test_device *d, int iommufd, uint32_t *pt_id)
+{
+	return mock_domain_replace(iommufd, d->mock.stdev_id, pt_id);
+}
+
+static int mock_dev_detach(struct test_device *d, int iommufd)
+{
+	return -EOPNOTSUPP; /* the mock has no BLOCKED state for the RID */
+}
+
+static int mock_dev_pasid_attach(struct test_device *d, int iommufd, uint32_t pasid, uint32_t *pt_id)
+{
+	return mock_pasid_attach(iommufd, d->mock.stdev_id, pasid, pt_id);
+}
+
+static int mock_dev_pasid_replace(struct test_device *d, int iommufd, uint32_t pasid, uint32_t *pt_id)
+{
+	return mock_pasid_replace(iommufd, d->mock.stdev_id, pasid, pt_id);
+}
+
+static int mock_dev_pasid_detach(struct test_device *d, int iommufd, uint32_t pasid)
+{
+	return mock_pasid_detach(iommufd, d->mock.stdev_id, pasid);
+}
+
+static int mock_dev_pasid_check(struct test_device *d, int iommufd, uint32_t pasid, uint32_t hwpt_id)
+{
+	return mock_pasid_check(iommufd, d->mock.stdev_id, pasid, hwpt_id);
+}
+
+const struct device_ops mock_device_ops = {
+	.name = "mock",
+	.open = mock_dev_open,
+	.close = mock_dev_close,
+	.attach = mock_dev_attach,
+	.detach = mock_dev_detach,
+	.pasid_attach = mock_dev_pasid_attach,
+	.pasid_replace = mock_dev_pasid_replace,
+	.pasid_detach = mock_dev_pasid_detach,
+	.pasid_check = mock_dev_pasid_check,
+};

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The IOMMUFD_TEST mock layer. The command layout below is this project's own description of
+ * the kernel's selftest ABI (its definition lives outside the uAPI headers, in
+ * drivers/iommu/iommufd/iommufd_test.h): a fixed header, a union sized to the largest member,
+ * a trailing 32-bit marker. Only the members we issue are spelled out.
+ */
+#define LOG_PREFIX "mock: "
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/iommufd.h>
+
+#include "iommutest/iommufd_test.h"
+#include "iommutest/log.h"
+#include "iommutest/util.h"
+
+#define IOMMU_TEST_CMD_NR 0xa0 /* IOMMUFD_CMD_BASE + 32 */
+
+struct mock_cmd {
+	uint32_t size;
+	uint32_t op;
+	uint32_t id;
+	uint32_t reserved;
+	union {
+		struct {
+			uint32_t out_stdev_id, out_hwpt_id, out_idev_id, dev_flags;
+		} create;
+		struct {
+			uint32_t pt_id;
+		} replace;
+		struct {
+			uint64_t iova, length, uptr;
+		} check_map;
+		struct {
+			uint32_t flags;
+			uint32_t pad;
+			uint64_t iova, length, page_size, uptr, out_nr_dirty;
+		} dirty;
+		struct {
+			uint32_t pasid, pt_id;
+		} pasid;
+		uint64_t union_size[6]; /* the largest member of the kernel's union is 48 bytes */
+	};
+	uint32_t last;
+};
+
+/*
+ * Known op tables, by the number of ops the kernel has (the first number answering
+ * EOPNOTSUPP is count + 1). 0 = absent from that table. Only tables measured on a running
+ * kernel go here; anything else is reported as unknown and the mock steps SKIP.
+ */
+struct mock_layout {
+	unsigned int count;
+	const char *kernel;
+	uint32_t op[MOCK_OP_COUNT];
+};
+
+static const struct mock_layout layouts[] = {
+	{ .count = 23, .kernel = "7.2",
+	  .op = {
+		[MOCK_OP_MOCK_DOMAIN] = 2, [MOCK_OP_MD_CHECK_MAP] = 3,
+		[MOCK_OP_MOCK_DOMAIN_REPLACE] = 10, [MOCK_OP_MOCK_DOMAIN_FLAGS] = 12,
+		[MOCK_OP_DIRTY] = 13, [MOCK_OP_PASID_ATTACH] = 18, [MOCK_OP_PASID_REPLACE] = 19,
+		[MOCK_OP_PASID_DETACH] = 20, [MOCK_OP_PASID_CHECK_HWPT] = 21,
+	  } },
+};
+
+static const struct mock_layout *layout;
+static int probed_err = 1; /* 1 = not probed */
+static const char *probed_why;
+
+static int test_cmd(int fd, struct mock_cmd *cmd)
+{
+	int ret;
+
+	cmd->size = sizeof(*cmd);
+	do
+		ret = ioctl(fd, _IO(IOMMUFD_TYPE, IOMMU_TEST_CMD_NR), cmd);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+/* does op number nr exist? (an unknown op answers EOPNOTSUPP; a known one rejects id 0) */
+static int op_exists(int fd, uint32_t nr)
+{
+	struct mock_cmd cmd = { .op = nr, .id = 0 };
+	int ret = test_cmd(fd, &cmd);
+
+	return ret == -ENOTTY ? -ENOTTY : ret != -EOPNOTSUPP;
+}
+
+int mock_probe(int iommufd, const char **why)
+{
+	if (probed_err != 1)
+		goto out;
+	probed_err = -EOPNOTSUPP;
+	/*
+	 * Only each candidate table's last op and the number past it are issued, zero-filled: the
+	 * last op of the known table (7.2: DMABUF_REVOKE) rejects fd 0 without side effects.
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++) {
+		int last = op_exists(iommufd, layouts[i].count);
+		int beyond = op_exists(iommufd, layouts[i].count + 1);
+
+		if (last == -ENOTTY) {
+			probed_why = "IOMMU_TEST_CMD unknown (kernel without CONFIG_IOMMUFD_TEST)";
+			goto out;
+		}
+		if (last == 1 && beyond == 0) {
+			layout = &layouts[i];
+			probed_err = 0;
+			pr_debug("IOMMUFD_TEST op table of %u ops (kernel %s)", layout->count, layout->kernel);
+			goto out;
+		}
+	}
+	probed_why = "the kernel's IOMMUFD_TEST op table is not one this build knows";
+out:
+	if (why)
+		*why = probed_why;
+	return probed_err;
+}
+
+bool mock_has(int iommufd, enum mock_op op)
+{
+	return !mock_probe(iommufd, NULL) && layout->op[op];
+}
+
+static int mock_op(int fd, enum mock_op op, struct mock_cmd *cmd)
+{
+	if (!mock_has(fd, op))
+		return -EOPNOTSUPP;
+	cmd->op = layout->op[op];
+	return test_cmd(fd, cmd);
+}
+
+int mock_device_create(int iommufd, uint32_t pt_id, uint32_t dev_flags, struct mock_ids *out)
+{
+	struct mock_cmd cmd = { .id = pt_id, .create.dev_flags = dev_flags };
+	int ret = mock_op(iommufd, dev_flags ? MOCK_OP_MOCK_DOMAIN_FLAGS : MOCK_OP_MOCK_DOMAIN, &cmd);
+
+	if (ret)
+		return ret;
+	*out = (struct mock_ids){
+		.stdev_id = cmd.create.out_stdev_id,
+		.hwpt_id = cmd.create.out_hwpt_id,
+		.idev_id = cmd.create.out_idev_id,
+	};
+	return 0;
+}
+
+int mock_domain_replace(int iommufd, uint32_t stdev_id, uint32_t *pt_id)
+{
+	struct mock_cmd cmd = { .id = stdev_id, .replace.pt_id = *pt_id };
+	int ret = mock_op(iommufd, MOCK_OP_MOCK_DOMAIN_REPLACE, &cmd);
+
+	if (!ret)
+		*pt_id = cmd.replace.pt_id;
+	return ret;
+}
+
+int mock_check_map(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length, const void *uptr)
+{
+	struct mock_cmd cmd = {
+		.id = hwpt_id,
+		.check_map = { .iova = iova, .length = length, .uptr = (uintptr_t)uptr },
+	};
+
+	return mock_op(iommufd, MOCK_OP_MD_CHECK_MAP, &cmd);
+}
+
+static int pasid_op(int fd, enum mock_op op, uint32_t stdev_id, uint32_t pasid, uint32_t *pt_id)
+{
+	struct mock_cmd cmd = { .id = stdev_id, .pasid = { .pasid = pasid, .pt_id = pt_id ? *pt_id : 0 } };
+	int ret = mock_op(fd, op, &cmd);
+
+	if (!ret && pt_id)
+		*pt_id = cmd.pasid.pt_id;
+	return ret;
+}
+
+int mock_pasid_attach(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t *pt_id)
+{
+	return pasid_op(iommufd, MOCK_OP_PASID_ATTACH, stdev_id, pasid, pt_id);
+}
+
+int mock_pasid_replace(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t *pt_id)
+{
+	return pasid_op(iommufd, MOCK_OP_PASID_REPLACE, stdev_id, pasid, pt_id);
+}
+
+int mock_pasid_detach(int iommufd, uint32_t stdev_id, uint32_t pasid)
+{
+	return pasid_op(iommufd, MOCK_OP_PASID_DETACH, stdev_id, pasid, NULL);
+}
+
+int mock_pasid_check(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t hwpt_id)
+{
+	return pasid_op(iommufd, MOCK_OP_PASID_CHECK_HWPT, stdev_id, pasid, &hwpt_id);
+}
+
+int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
+		   uint64_t page_size, const uint64_t *bitmap, uint64_t *nr_dirty)
+{
+	struct mock_cmd cmd = {
+		.id = hwpt_id,
+		.dirty = { .iova = iova, .length = length, .page_size = page_size,
+			   .uptr = (uintptr_t)bitmap },
+	};
+	int ret = mock_op(iommufd, MOCK_OP_DIRTY, &cmd);
+
+	if (!ret && nr_dirty)
+		*nr_dirty = cmd.dirty.out_nr_dirty;
+	return ret;
+}
