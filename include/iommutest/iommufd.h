@@ -49,6 +49,14 @@ struct hw_info_result {
 };
 int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out);
 int iommufd_hwpt_set_dirty_tracking(int fd, uint32_t hwpt_id, bool enable);
+int iommufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id, uint32_t hwpt_id, uint32_t *viommu_id);
+int iommufd_vdevice_alloc(int fd, uint32_t viommu_id, uint32_t dev_id, uint64_t virt_id,
+			  uint32_t *vdevice_id);
+/* entries: entry_num entries of entry_len bytes; *done (optional) = how many the kernel took */
+int iommufd_hwpt_invalidate(int fd, uint32_t id, uint32_t data_type, const void *entries,
+			    uint32_t entry_len, uint32_t entry_num, uint32_t *done);
+int iommufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t depth,
+			  uint32_t *veventq_id, int *veventq_fd);
 /* bitmap: one bit per page_size page of [iova, iova+length); clear=false keeps the dirty bits */
 int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
 				  uint64_t page_size, uint64_t *bitmap, bool clear);

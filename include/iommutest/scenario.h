@@ -28,6 +28,16 @@ enum obj_kind {
 	OBJ_HWPT = 1 << 3,
 	OBJ_MAPPING = 1 << 4,
 	OBJ_MARK = 1 << 5,
+	OBJ_VIOMMU = 1 << 6,
+	OBJ_VDEVICE = 1 << 7,
+	OBJ_VEVENTQ = 1 << 8,
+	OBJ_S1 = 1 << 9, /* a stage-1 page table set the tool builds (SMMUv3 CD + LPAE tables) */
+	OBJ_LAST = OBJ_S1,
+	/* objects with a lifetime (created by a step, possibly destroyed) */
+	OBJ_LIFETIME = OBJ_IOAS | OBJ_HWPT | OBJ_MAPPING | OBJ_MARK | OBJ_VIOMMU | OBJ_VDEVICE |
+		       OBJ_VEVENTQ | OBJ_S1,
+	/* what IOMMU_DESTROY takes */
+	OBJ_KERNEL = OBJ_IOAS | OBJ_HWPT | OBJ_VIOMMU | OBJ_VDEVICE | OBJ_VEVENTQ,
 };
 const char *obj_kind_name(enum obj_kind k);
 

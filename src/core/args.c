@@ -106,7 +106,7 @@ static int resolve_ref(struct load_ctx *lc, const char *path, const char *name, 
 		*out = any;
 		return 0;
 	}
-	for (unsigned int k = 1; k <= OBJ_MARK; k <<= 1) {
+	for (unsigned int k = 1; k <= OBJ_LAST; k <<= 1) {
 		if (!(kinds & k))
 			continue;
 		if (want[0])

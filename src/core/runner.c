@@ -141,10 +141,10 @@ void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length)
 	}
 }
 
-/* the IOAS a HWPT (possibly nested) finally translates through */
+/* the IOAS a HWPT (possibly nested, through a vIOMMU) finally translates through */
 static int ioas_of(const struct run_ctx *rc, int sym)
 {
-	for (int depth = 0; depth < 4 && sym >= 0 && rc->objs[sym].kind == OBJ_HWPT; depth++)
+	for (int depth = 0; depth < 6 && sym >= 0 && (rc->objs[sym].kind & (OBJ_HWPT | OBJ_VIOMMU)); depth++)
 		sym = rc->objs[sym].ioas;
 	return sym >= 0 && rc->objs[sym].kind == OBJ_IOAS ? sym : -1;
 }
@@ -289,6 +289,9 @@ static void teardown(struct run_ctx *rc)
 
 		if (o->kind == OBJ_BUFFER && o->mem)
 			munmap(o->mem, (o->size + (uint64_t)page - 1) & ~((uint64_t)page - 1));
+		if (o->kind == OBJ_VEVENTQ && o->fd > 0)
+			close(o->fd);
+		free(o->s1);
 		if (o->kind == OBJ_MARK && o->snap) {
 			for (size_t b = 0; b < sc->nbuffers; b++)
 				free(o->snap[b]);

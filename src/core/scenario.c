@@ -33,6 +33,11 @@ const char *obj_kind_name(enum obj_kind k)
 	case OBJ_HWPT: return "hwpt";
 	case OBJ_MAPPING: return "mapping";
 	case OBJ_MARK: return "mark";
+	case OBJ_VIOMMU: return "viommu";
+	case OBJ_VDEVICE: return "vdevice";
+	case OBJ_VEVENTQ: return "veventq";
+	case OBJ_S1: return "s1";
+	default: break;
 	}
 	return "object";
 }
@@ -258,7 +263,7 @@ static int sim_use(struct load_ctx *lc, struct sim *s, const struct step *st, in
 	enum obj_kind k = lc->sc->syms[sym].kind;
 	char path[300];
 
-	if (!(k & (OBJ_IOAS | OBJ_HWPT | OBJ_MAPPING | OBJ_MARK)) || s->live[sym] || st->expect)
+	if (!(k & OBJ_LIFETIME) || s->live[sym] || st->expect)
 		return 0;
 	snprintf(path, sizeof(path), "%s (%s): \"%s\"", st->path, st->ops->name, what);
 	if (s->killed_at[sym])

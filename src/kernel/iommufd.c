@@ -199,6 +199,85 @@ int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint6
 	return xioctl(fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
 }
 
+int iommufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id, uint32_t hwpt_id, uint32_t *viommu_id)
+{
+#ifdef HAVE_IOMMU_VIOMMU_ALLOC
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = type,
+		.dev_id = dev_id,
+		.hwpt_id = hwpt_id,
+	};
+	int ret = xioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	if (!ret)
+		*viommu_id = cmd.out_viommu_id;
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+int iommufd_vdevice_alloc(int fd, uint32_t viommu_id, uint32_t dev_id, uint64_t virt_id,
+			  uint32_t *vdevice_id)
+{
+#ifdef HAVE_IOMMU_VIOMMU_ALLOC
+	struct iommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.dev_id = dev_id,
+		.virt_id = virt_id,
+	};
+	int ret = xioctl(fd, IOMMU_VDEVICE_ALLOC, &cmd);
+
+	if (!ret)
+		*vdevice_id = cmd.out_vdevice_id;
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+int iommufd_hwpt_invalidate(int fd, uint32_t id, uint32_t data_type, const void *entries,
+			    uint32_t entry_len, uint32_t entry_num, uint32_t *done)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = id,
+		.data_uptr = (uintptr_t)entries,
+		.data_type = data_type,
+		.entry_len = entry_len,
+		.entry_num = entry_num,
+	};
+	int ret = xioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd);
+
+	if (done)
+		*done = cmd.entry_num;
+	return ret;
+}
+
+int iommufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t depth,
+			  uint32_t *veventq_id, int *veventq_fd)
+{
+#ifdef HAVE_IOMMU_VEVENTQ_ALLOC
+	struct iommu_veventq_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.veventq_depth = depth,
+	};
+	int ret = xioctl(fd, IOMMU_VEVENTQ_ALLOC, &cmd);
+
+	if (!ret) {
+		*veventq_id = cmd.out_veventq_id;
+		*veventq_fd = (int)cmd.out_veventq_fd;
+	}
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 /*
  * Feature probing: issue each ioctl with an all-zero (invalid) payload of the right size. A
  * kernel that does not know the ioctl answers ENOTTY; one that does rejects the payload

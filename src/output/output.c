@@ -6,9 +6,13 @@
 #include "iommutest/output.h"
 
 extern const struct output_ops ktap_output_ops;
+extern const struct output_ops json_output_ops;
+extern const struct output_ops junit_output_ops;
 
 const struct output_ops *const output_registry[] = {
 	&ktap_output_ops,
+	&json_output_ops,
+	&junit_output_ops,
 	NULL,
 };
 

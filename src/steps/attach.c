@@ -160,8 +160,9 @@ struct destroy_args {
 };
 
 static const struct arg_def destroy_argdefs[] = {
-	{ .name = "object", .type = ARG_REF, .kinds = OBJ_IOAS | OBJ_HWPT, .required = true,
-	  .kills = true, .off = offsetof(struct destroy_args, object), .help = "the IOAS or HWPT" },
+	{ .name = "object", .type = ARG_REF, .kinds = OBJ_KERNEL, .required = true,
+	  .kills = true, .off = offsetof(struct destroy_args, object),
+	  .help = "the IOAS, HWPT, vIOMMU, vDEVICE or vEVENTQ" },
 	{ NULL },
 };
 
@@ -180,7 +181,7 @@ static int destroy_run(struct run_ctx *rc, const struct step *st)
 
 const struct step_ops step_destroy = {
 	.name = "destroy",
-	.help = "destroy an IOAS or HWPT (IOMMU_DESTROY)",
+	.help = "destroy an iommufd object (IOMMU_DESTROY)",
 	.args = destroy_argdefs,
 	.args_size = sizeof(struct destroy_args),
 	.run = destroy_run,

@@ -7,14 +7,15 @@
 #include "config.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/iommufd_test.h"
+#include "iommutest/smmuv3.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"
 
 #define HWPT_DATA_MAX_WORDS 8
 
 struct hwpt_alloc_args {
-	int name, device, pt;
-	uint64_t flags, data_type;
+	int name, device, pt, s1;
+	uint64_t flags, data_type, vste;
 	struct string_list data;          /* as written: numbers in strings */
 	uint64_t words[HWPT_DATA_MAX_WORDS]; /* parsed by validate */
 	size_t nwords;
@@ -37,19 +38,30 @@ static const struct arg_enum hwpt_flags[] = {
 	{ NULL, 0 },
 };
 
+static const struct arg_enum vste_kinds[] = {
+	{ "none", VSTE_NONE }, { "abort", VSTE_ABORT }, { "bypass", VSTE_BYPASS }, { "s1", VSTE_S1 },
+	{ NULL, 0 },
+};
+
 static const struct arg_def hwpt_alloc_argdefs[] = {
 	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_HWPT, .required = true,
 	  .off = offsetof(struct hwpt_alloc_args, name), .help = "name of the new HWPT" },
 	{ .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
 	  .off = offsetof(struct hwpt_alloc_args, device), .help = "the device whose IOMMU it is for" },
-	{ .name = "pt", .type = ARG_REF, .kinds = OBJ_IOAS | OBJ_HWPT, .required = true,
-	  .off = offsetof(struct hwpt_alloc_args, pt), .help = "the IOAS (or parent HWPT) it translates" },
+	{ .name = "pt", .type = ARG_REF, .kinds = OBJ_IOAS | OBJ_HWPT | OBJ_VIOMMU, .required = true,
+	  .off = offsetof(struct hwpt_alloc_args, pt),
+	  .help = "the IOAS it translates, or the parent HWPT / vIOMMU of a nested one" },
 	{ .name = "flags", .type = ARG_FLAGS, .enums = hwpt_flags, .def = "",
 	  .off = offsetof(struct hwpt_alloc_args, flags),
 	  .help = "nest_parent, dirty_tracking, pasid, fault_id_valid" },
 	{ .name = "data_type", .type = ARG_ENUM, .enums = hwpt_data_types, .def = "none",
 	  .off = offsetof(struct hwpt_alloc_args, data_type),
 	  .help = "a nested HWPT's driver data: none, vtd_s1, arm_smmuv3, amd_guest, selftest" },
+	{ .name = "vste", .type = ARG_ENUM, .enums = vste_kinds, .def = "none",
+	  .off = offsetof(struct hwpt_alloc_args, vste),
+	  .help = "SMMUv3 nested: the vSTE, abort, bypass or s1 (sets data_type arm_smmuv3)" },
+	{ .name = "s1", .type = ARG_REF, .kinds = OBJ_S1,
+	  .off = offsetof(struct hwpt_alloc_args, s1), .help = "vste s1: the stage-1 table set" },
 	{ .name = "data", .type = ARG_STRINGS,
 	  .off = offsetof(struct hwpt_alloc_args, data),
 	  .help = "the driver data as 64-bit little-endian words, e.g. [\"0x9\", \"0x0\"] for an STE" },
@@ -64,6 +76,10 @@ static int hwpt_alloc_validate(struct load_ctx *lc, struct step *st)
 		return load_error(lc, lc->step_path, "\"data\": at most %d words", HWPT_DATA_MAX_WORDS);
 	if (a->data.n && !a->data_type)
 		return load_error(lc, lc->step_path, "\"data\" needs a \"data_type\"");
+	if (a->vste && (a->data.n || arg_given(st, "data_type")))
+		return load_error(lc, lc->step_path, "\"vste\" makes the data itself: no \"data\"/\"data_type\"");
+	if ((a->vste == VSTE_S1) != arg_given(st, "s1"))
+		return load_error(lc, lc->step_path, "\"s1\" goes with \"vste\": \"s1\" (and only with it)");
 	for (size_t i = 0; i < a->data.n; i++)
 		if (parse_size(a->data.v[i], &a->words[i]))
 			return load_error(lc, lc->step_path, "\"data\"[%zu]: \"%.32s\" is not a 64-bit number",
@@ -83,8 +99,19 @@ static int hwpt_alloc_run(struct run_ctx *rc, const struct step *st)
 		.data = a->nwords ? a->words : NULL,
 		.data_len = (uint32_t)(a->nwords * sizeof(uint64_t)),
 	};
+	uint64_t ste[2];
 	int ret;
 
+	if (a->vste) {
+		ret = smmuv3_vste(rc, (enum vste_kind)a->vste, a->s1, ste);
+		if (ret)
+			return ret;
+		req.data_type = 2; /* IOMMU_HWPT_DATA_ARM_SMMUV3 */
+		req.data = ste;
+		req.data_len = sizeof(ste);
+		step_note(rc, "%s: vSTE 0x%016llx 0x%016llx", st->path, (unsigned long long)ste[0],
+			  (unsigned long long)ste[1]);
+	}
 	rt_pt_id(rc, a->pt, &req.pt_id);
 	ret = iommufd_hwpt_alloc(rc->iommufd, &req, &o->id);
 	if (!ret) {
