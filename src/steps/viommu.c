@@ -265,45 +265,60 @@ static int veventq_read_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct veventq_read_args *a = st->args;
 	int fd = rc->objs[a->veventq].fd;
-	uint64_t deadline = now_ns() + a->timeout_ms * 1000000ull, n = 0;
+	uint64_t deadline = now_ns() + a->timeout_ms * 1000000ull, n = 0, wrong_id = 0, wrong_sid = 0;
+	uint64_t want_sid = a->vdevice >= 0 ? rc->objs[a->vdevice].virt_id : 0, first_id = 0, first_sid = 0;
+	bool lost = false;
 	struct vevent ev[16];
 
-	while (n < a->min_events) {
+	/* drain the queue: wait for the first min_events, then take what is already there */
+	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		uint64_t now = now_ns();
+		int wait_ms = n >= a->min_events ? 0 : now >= deadline ? -1 : (int)((deadline - now) / 1000000ull) + 1;
 		ssize_t got;
 
-		if (now >= deadline || poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1) <= 0)
+		if (wait_ms < 0 || poll(&pfd, 1, wait_ms) <= 0)
 			break;
 		got = read(fd, ev, sizeof(ev));
-		if (got < 0)
-			return errno == EAGAIN ? 0 : -errno;
+		if (got < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (!got)
+			break;
 		for (ssize_t i = 0; i + (ssize_t)sizeof(ev[0]) <= got; i += sizeof(ev[0])) {
 			const struct vevent *e = (const struct vevent *)((const char *)ev + i);
 			uint64_t id = e->evt[0] & 0xff, sid = e->evt[0] >> 32;
 
-			n++;
-			step_note(rc, "%s: event #%u id 0x%02llx vSID 0x%llx%s", st->path, e->sequence,
-				  (unsigned long long)id, (unsigned long long)sid,
-				  e->flags & 1 ? " (events were lost)" : "");
-			if (arg_given(st, "event_id") && id != a->event_id)
-				step_fail(rc, "event id 0x%llx, expected 0x%llx", (unsigned long long)id,
-					  (unsigned long long)a->event_id);
-			if (a->vdevice >= 0 && sid != rc->objs[a->vdevice].virt_id)
-				step_fail(rc, "event names vSID 0x%llx, expected 0x%llx",
-					  (unsigned long long)sid,
-					  (unsigned long long)rc->objs[a->vdevice].virt_id);
+			if (!n++) {
+				first_id = id;
+				first_sid = sid;
+			}
+			lost |= e->flags & 1;
+			wrong_id += arg_given(st, "event_id") && id != a->event_id;
+			wrong_sid += a->vdevice >= 0 && sid != want_sid;
 		}
 	}
+	if (n)
+		step_note(rc, "%s: %llu event(s), the first id 0x%02llx vSID 0x%llx%s", st->path,
+			  (unsigned long long)n, (unsigned long long)first_id, (unsigned long long)first_sid,
+			  lost ? "; the queue overflowed (events lost)" : "");
 	if (n < a->min_events)
 		step_fail(rc, "%llu event(s) within %llu ms, expected at least %llu", (unsigned long long)n,
 			  (unsigned long long)a->timeout_ms, (unsigned long long)a->min_events);
+	else if (wrong_id)
+		step_fail(rc, "%llu event(s) with an id other than 0x%llx", (unsigned long long)wrong_id,
+			  (unsigned long long)a->event_id);
+	else if (wrong_sid)
+		step_fail(rc, "%llu event(s) name a vSID other than 0x%llx", (unsigned long long)wrong_sid,
+			  (unsigned long long)want_sid);
 	return 0;
 }
 
 const struct step_ops step_veventq_read = {
 	.name = "veventq_read",
-	.help = "read events from a vEVENTQ and check their id and virtual StreamID",
+	.help = "drain a vEVENTQ: at least min_events, each with the given event id and virtual StreamID",
 	.args = veventq_read_argdefs,
 	.args_size = sizeof(struct veventq_read_args),
 	.flags = STEP_NO_EXPECT,
