@@ -50,11 +50,15 @@ struct symbol {
 struct step;
 struct step_ops;
 
+#define EXPECT_ANY_ERROR (-1) /* "expect": "error": any errno (e.g. under fault injection) */
+
 struct step {
 	const struct step_ops *ops; /* NULL for a repeat block */
 	char *path;                 /* JSON path, "steps[2].steps[0]" */
 	char *label;                /* name in the results */
-	int expect;                 /* 0 = must succeed, else the positive errno it must fail with */
+	int expect;                 /* 0 = must succeed, else the positive errno it must fail with,
+				     * or EXPECT_ANY_ERROR */
+	unsigned int fail_nth;      /* run with /proc/thread-self/fail-nth armed at this count (0: no) */
 	uint64_t given;             /* bit i: args[i] was given in the file */
 	void *args;                 /* ops->args_size bytes, filled from ops->args */
 	uint64_t repeat;            /* repeat block: iterations */

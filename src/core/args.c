@@ -480,7 +480,7 @@ static size_t arg_type_size(enum arg_type t)
 
 int args_check_table(const char *verb, const struct arg_def *defs, size_t args_size)
 {
-	static const char *const reserved[] = { "op", "expect", "label", NULL };
+	static const char *const reserved[] = { "op", "expect", "label", "fail_nth", NULL };
 	size_t n = 0;
 
 	for (size_t i = 0; defs[i].name; i++, n++) {

@@ -176,7 +176,7 @@ static int parse_steps(struct load_ctx *lc, json_t *arr, const char *prefix, str
 
 static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct step *st)
 {
-	static const char *const skip[] = { "op", "expect", "label", NULL };
+	static const char *const skip[] = { "op", "expect", "label", "fail_nth", NULL };
 	static const char *const repeat_keys[] = { "repeat", "steps", "label", NULL };
 	char step_path[300];
 	json_t *v;
@@ -211,15 +211,26 @@ static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct
 		const char *e = json_is_string(v) ? json_string_value(v) : NULL;
 
 		if (!e)
-			return load_error(lc, step_path, "\"expect\" must be \"ok\" or an errno name");
-		if (strcmp(e, "ok")) {
+			return load_error(lc, step_path, "\"expect\" must be \"ok\", \"error\" or an errno name");
+		if (!strcmp(e, "error")) {
+			st->expect = EXPECT_ANY_ERROR;
+		} else if (strcmp(e, "ok")) {
 			st->expect = errno_from_name(e);
 			if (!st->expect)
 				return load_error(lc, step_path, "\"expect\": unknown errno name \"%.32s\"", e);
-			if (st->ops->flags & STEP_NO_EXPECT)
-				return load_error(lc, step_path, "\"expect\": a %s step cannot be expected to fail",
-						  st->ops->name);
 		}
+		if (st->expect && (st->ops->flags & STEP_NO_EXPECT))
+			return load_error(lc, step_path, "\"expect\": a %s step cannot be expected to fail",
+					  st->ops->name);
+	}
+	v = json_object_get(obj, "fail_nth");
+	if (v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 10000)
+			return load_error(lc, step_path, "\"fail_nth\" must be an integer 1..10000");
+		if (st->ops->flags & STEP_NO_EXPECT)
+			return load_error(lc, step_path, "\"fail_nth\": a %s step issues no ioctl to fail",
+					  st->ops->name);
+		st->fail_nth = (unsigned int)json_integer_value(v);
 	}
 	st->args = calloc(1, st->ops->args_size ? st->ops->args_size : 1);
 	if (!st->args)
