@@ -18,6 +18,7 @@
 #include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/hwinfo.h"
+#include "iommutest/ioctl.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/log.h"
 #include "iommutest/output.h"
@@ -39,9 +40,10 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: iommutest run [-d BDF]... [--bind] [--format ktap] [-o FILE] [-v] SCENARIO.json|DIR...\n"
+	fputs("usage: iommutest run [-d BDF]... [--bind] [--format ktap|json|junit] [-o FILE] [-v] [--trace FILE]\n"
+	      "                     SCENARIO.json|DIR...\n"
 	      "       iommutest validate SCENARIO.json|DIR...\n"
-	      "       iommutest info [-d BDF]... [--bind]\n"
+	      "       iommutest info [-d BDF]... [--bind] [--trace FILE]\n"
 	      "       iommutest list steps|engines|formats\n"
 	      "       iommutest --help | --version\n"
 	      "\n"
@@ -53,6 +55,8 @@ static void usage(FILE *f)
 	      "  -f, --format NAME  results format (ktap)\n"
 	      "  -o, --output FILE  write results to FILE instead of stdout\n"
 	      "  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
+	      "  -t, --trace FILE   every ioctl issued, as JSON lines (name, argument bytes, result,\n"
+	      "                     errno, duration) to FILE (- = stderr)\n"
 	      "\n"
 	      "Exit: 0 passed, 1 a failure, 4 all skipped, 2 usage error or bad scenario file.\n"
 	      "See iommutest(1) and iommutest-scenario(5).\n", f);
@@ -190,6 +194,7 @@ struct cli {
 	int bind;
 	const char *format;
 	const char *output;
+	const char *trace;
 };
 
 /* "BDF[,dma_mask=MASK]": the BDF is validated before any sysfs path is built from it */
@@ -239,6 +244,7 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "trace", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -246,7 +252,7 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 
 	c->format = "ktap";
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:bf:o:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:bf:o:vt:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (c->nbdfs >= MAX_DEVICES) {
@@ -262,11 +268,24 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 		case 'f': c->format = optarg; break;
 		case 'o': c->output = optarg; break;
 		case 'v': log_level_max++; break;
+		case 't': c->trace = optarg; break;
 		case 'h': usage(stdout); exit(EXIT_PASS);
 		default: return -EINVAL;
 		}
 	}
 	return 0;
+}
+
+static int open_trace(const struct cli *c)
+{
+	int ret;
+
+	if (!c->trace)
+		return 0;
+	ret = ioctl_trace_open(c->trace);
+	if (ret)
+		fprintf(stderr, "iommutest: --trace %s: %s\n", c->trace, strerror(-ret));
+	return ret;
 }
 
 static int bind_all(const struct cli *c, struct bound_device *bd)
@@ -327,7 +346,7 @@ static int cmd_run(int argc, char **argv)
 	size_t n;
 	int rc;
 
-	if (parse_opts(argc, argv, &c))
+	if (parse_opts(argc, argv, &c) || open_trace(&c))
 		return EXIT_USAGE;
 	out.ops = output_find(c.format);
 	if (!out.ops) {
@@ -354,7 +373,13 @@ static int cmd_run(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	ro = (struct run_opts){ .bdfs = c.bdfs, .dma_masks = c.dma_masks, .nbdfs = c.nbdfs };
+	ro = (struct run_opts){
+		.bdfs = c.bdfs,
+		.dma_masks = c.dma_masks,
+		.nbdfs = c.nbdfs,
+		.progress = isatty(STDERR_FILENO) && log_level_max <= LOG_WARN &&
+			    !(out.f == stdout && isatty(STDOUT_FILENO)),
+	};
 	run_scenarios(scs, n, &ro, &out);
 	rc = out_exit_code(&out);
 	if (c.bind && restore_all(&c, bd))
@@ -461,7 +486,7 @@ static int cmd_info(int argc, char **argv)
 	int fd, ret, rc = EXIT_PASS;
 	size_t n;
 
-	if (parse_opts(argc, argv, &c))
+	if (parse_opts(argc, argv, &c) || open_trace(&c))
 		return EXIT_USAGE;
 	ret = iommufd_open(&fd);
 	if (ret) {
@@ -548,12 +573,20 @@ int main(int argc, char **argv)
 		printf("iommutest %s\n", IOMMUTEST_VERSION);
 		return EXIT_PASS;
 	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "run")) {
+		int rc = cmd_run(argc - 1, argv + 1);
+
+		ioctl_trace_close();
+		return rc;
+	}
 	if (!strcmp(cmd, "validate"))
 		return cmd_validate(argc - 1, argv + 1);
-	if (!strcmp(cmd, "info"))
-		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "info")) {
+		int rc = cmd_info(argc - 1, argv + 1);
+
+		ioctl_trace_close();
+		return rc;
+	}
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
 	fprintf(stderr, "iommutest: unknown command \"%.40s\"\n", cmd);

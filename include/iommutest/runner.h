@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@ struct run_opts {
 	const char *const *bdfs; /* fill device slots in order */
 	const uint64_t *dma_masks; /* per device: the engine's DMA mask as configured (0 = its default) */
 	size_t nbdfs;
+	bool progress; /* scenario n/N and the current step on stderr (a terminal) */
 };
 
 /* Run every scenario; results go to out. 0, or -errno when the run itself broke. */

@@ -546,8 +546,20 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 	return RESULT_PASS;
 }
 
-static enum result run_one(const struct scenario *sc, unsigned int idx, const struct run_opts *opts,
-			   struct output *out)
+static void progress(const struct run_opts *opts, unsigned int idx, unsigned int n,
+		     const char *scenario, const char *step)
+{
+	if (!opts->progress)
+		return;
+	if (scenario)
+		fprintf(stderr, "\r\033[K[%u/%u] %s: %s", idx, n, scenario, step);
+	else
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned int n,
+			   const struct run_opts *opts, struct output *out)
 {
 	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out };
 	enum result overall = RESULT_PASS, r;
@@ -586,6 +598,7 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, const st
 		const struct step *st = &sc->steps[k];
 
 		step_label(st, label, sizeof(label));
+		progress(opts, idx, n, sc->name, label);
 		r = exec_step(&rc, st, why, sizeof(why));
 		out_step_result(out, (unsigned int)k + 1, label, r, why);
 		if (r != RESULT_PASS) {
@@ -617,8 +630,9 @@ int run_scenarios(struct scenario *const *scs, size_t n, const struct run_opts *
 			out_scenario_end(out, (unsigned int)i + 1, scs[i]->name, RESULT_ERROR, "interrupted", 0);
 			continue;
 		}
-		run_one(scs[i], (unsigned int)i + 1, opts, out);
+		run_one(scs[i], (unsigned int)i + 1, (unsigned int)n, opts, out);
 	}
+	progress(opts, 0, 0, NULL, NULL);
 	fault_knobs_restore();
 	out_run_end(out);
 	return 0;

@@ -6,25 +6,15 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
 
 #include "config.h"
 #include "iommutest/iommufd.h"
+#include "iommutest/ioctl.h"
 #include "iommutest/log.h"
 #include "iommutest/util.h"
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do
-		ret = ioctl(fd, req, arg);
-	while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : 0;
-}
 
 int iommufd_open(int *fd)
 {
@@ -40,13 +30,13 @@ int iommufd_destroy(int fd, uint32_t id)
 {
 	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
 
-	return xioctl(fd, IOMMU_DESTROY, &cmd);
+	return IOCTL(fd, IOMMU_DESTROY, &cmd);
 }
 
 int iommufd_ioas_alloc(int fd, uint32_t *ioas_id)
 {
 	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
-	int ret = xioctl(fd, IOMMU_IOAS_ALLOC, &cmd);
+	int ret = IOCTL(fd, IOMMU_IOAS_ALLOC, &cmd);
 
 	if (!ret)
 		*ioas_id = cmd.out_ioas_id;
@@ -66,7 +56,7 @@ int iommufd_ioas_map(int fd, uint32_t ioas_id, void *va, uint64_t length, uint64
 		.length = length,
 		.iova = fixed ? *iova : 0,
 	};
-	int ret = xioctl(fd, IOMMU_IOAS_MAP, &cmd);
+	int ret = IOCTL(fd, IOMMU_IOAS_MAP, &cmd);
 
 	if (!ret)
 		*iova = cmd.iova;
@@ -81,7 +71,7 @@ int iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t length,
 		.iova = iova,
 		.length = length,
 	};
-	int ret = xioctl(fd, IOMMU_IOAS_UNMAP, &cmd);
+	int ret = IOCTL(fd, IOMMU_IOAS_UNMAP, &cmd);
 
 	if (!ret && unmapped)
 		*unmapped = cmd.length;
@@ -96,7 +86,7 @@ int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_range **range
 	int ret;
 
 	/* pass 1 learns the count (EMSGSIZE unless there are none); pass 2 fills */
-	ret = xioctl(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
+	ret = IOCTL(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
 	if (ret && ret != -EMSGSIZE)
 		return ret;
 	if (cmd.num_iovas) {
@@ -104,7 +94,7 @@ int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_range **range
 		if (!buf)
 			return -ENOMEM;
 		cmd.allowed_iovas = (uintptr_t)buf;
-		ret = xioctl(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
+		ret = IOCTL(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
 		if (ret)
 			goto err_free;
 	}
@@ -137,7 +127,7 @@ int iommufd_hwpt_alloc(int fd, const struct hwpt_alloc_req *req, uint32_t *hwpt_
 		.data_uptr = (uintptr_t)req->data,
 		.fault_id = req->fault_id,
 	};
-	int ret = xioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
+	int ret = IOCTL(fd, IOMMU_HWPT_ALLOC, &cmd);
 
 	if (!ret)
 		*hwpt_id = cmd.out_hwpt_id;
@@ -159,7 +149,7 @@ int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out)
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = xioctl(fd, IOMMU_GET_HW_INFO, &cmd);
+	ret = IOCTL(fd, IOMMU_GET_HW_INFO, &cmd);
 	if (ret)
 		return ret;
 	out->type = cmd.out_data_type;
@@ -180,7 +170,7 @@ int iommufd_hwpt_set_dirty_tracking(int fd, uint32_t hwpt_id, bool enable)
 		.hwpt_id = hwpt_id,
 	};
 
-	return xioctl(fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
+	return IOCTL(fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
 }
 
 int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
@@ -196,7 +186,7 @@ int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint6
 		.data = (uintptr_t)bitmap,
 	};
 
-	return xioctl(fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
+	return IOCTL(fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
 }
 
 int iommufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id, uint32_t hwpt_id, uint32_t *viommu_id)
@@ -208,7 +198,7 @@ int iommufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id, uint32_t hwpt_i
 		.dev_id = dev_id,
 		.hwpt_id = hwpt_id,
 	};
-	int ret = xioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+	int ret = IOCTL(fd, IOMMU_VIOMMU_ALLOC, &cmd);
 
 	if (!ret)
 		*viommu_id = cmd.out_viommu_id;
@@ -228,7 +218,7 @@ int iommufd_vdevice_alloc(int fd, uint32_t viommu_id, uint32_t dev_id, uint64_t 
 		.dev_id = dev_id,
 		.virt_id = virt_id,
 	};
-	int ret = xioctl(fd, IOMMU_VDEVICE_ALLOC, &cmd);
+	int ret = IOCTL(fd, IOMMU_VDEVICE_ALLOC, &cmd);
 
 	if (!ret)
 		*vdevice_id = cmd.out_vdevice_id;
@@ -249,7 +239,7 @@ int iommufd_hwpt_invalidate(int fd, uint32_t id, uint32_t data_type, const void 
 		.entry_len = entry_len,
 		.entry_num = entry_num,
 	};
-	int ret = xioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd);
+	int ret = IOCTL(fd, IOMMU_HWPT_INVALIDATE, &cmd);
 
 	if (done)
 		*done = cmd.entry_num;
@@ -266,7 +256,7 @@ int iommufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t de
 		.type = type,
 		.veventq_depth = depth,
 	};
-	int ret = xioctl(fd, IOMMU_VEVENTQ_ALLOC, &cmd);
+	int ret = IOCTL(fd, IOMMU_VEVENTQ_ALLOC, &cmd);
 
 	if (!ret) {
 		*veventq_id = cmd.out_veventq_id;
@@ -323,7 +313,8 @@ size_t iommufd_probe_features(int fd, const struct iommufd_feature **table)
 			uint64_t zero[16] = { 0 };
 			unsigned int cmd = feature_probes[i].cmd;
 			/* IOMMU_TEST_CMD is _IO(';', 0xa0 - 0x80 + IOMMUFD_CMD_BASE) = 0x3ba0 */
-			int ret = xioctl(fd, _IO(IOMMUFD_TYPE, cmd), zero);
+			int ret = ioctl_call(fd, _IO(IOMMUFD_TYPE, cmd), feature_probes[i].what, zero,
+					     sizeof(zero));
 
 			feature_table[i] = (struct iommufd_feature){
 				.name = feature_probes[i].name,

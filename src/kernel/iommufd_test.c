@@ -9,10 +9,10 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include <linux/iommufd.h>
 
+#include "iommutest/ioctl.h"
 #include "iommutest/iommufd_test.h"
 #include "iommutest/log.h"
 #include "iommutest/util.h"
@@ -74,13 +74,8 @@ static const char *probed_why;
 
 static int test_cmd(int fd, struct mock_cmd *cmd)
 {
-	int ret;
-
 	cmd->size = sizeof(*cmd);
-	do
-		ret = ioctl(fd, _IO(IOMMUFD_TYPE, IOMMU_TEST_CMD_NR), cmd);
-	while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : 0;
+	return ioctl_call(fd, _IO(IOMMUFD_TYPE, IOMMU_TEST_CMD_NR), "IOMMU_TEST_CMD", cmd, sizeof(*cmd));
 }
 
 /* does op number nr exist? (an unknown op answers EOPNOTSUPP; a known one rejects id 0) */

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -16,18 +15,9 @@
 #include <linux/vfio.h>
 
 #include "config.h"
+#include "iommutest/ioctl.h"
 #include "iommutest/log.h"
 #include "iommutest/vfio.h"
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do
-		ret = ioctl(fd, req, arg);
-	while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : 0;
-}
 
 /* hex digits exactly n long */
 static int hexfield(const char *s, int n)
@@ -87,7 +77,7 @@ int vfio_region_info(struct vfio_pci_dev *vdev, uint32_t index, uint64_t *offset
 		     uint32_t *flags)
 {
 	struct vfio_region_info info = { .argsz = sizeof(info), .index = index };
-	int ret = xioctl(vdev->fd, VFIO_DEVICE_GET_REGION_INFO, &info);
+	int ret = IOCTL(vdev->fd, VFIO_DEVICE_GET_REGION_INFO, &info);
 
 	if (ret)
 		return ret;
@@ -174,7 +164,7 @@ int vfio_bind_iommufd(struct vfio_pci_dev *vdev, int iommufd)
 		.argsz = sizeof(bind),
 		.iommufd = iommufd,
 	};
-	int ret = xioctl(vdev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	int ret = IOCTL(vdev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
 
 	if (ret)
 		return ret;
@@ -198,7 +188,7 @@ int vfio_attach_pt(struct vfio_pci_dev *vdev, uint32_t *pt_id, int pasid)
 		return -EOPNOTSUPP;
 #endif
 	}
-	ret = xioctl(vdev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
+	ret = IOCTL(vdev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
 	if (!ret)
 		*pt_id = attach.pt_id;
 	return ret;
@@ -216,7 +206,7 @@ int vfio_detach_pt(struct vfio_pci_dev *vdev, int pasid)
 		return -EOPNOTSUPP;
 #endif
 	}
-	return xioctl(vdev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach);
+	return IOCTL(vdev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach);
 }
 
 int vfio_bar_mmap(struct vfio_pci_dev *vdev, unsigned int bar, void **map, uint64_t *size)
