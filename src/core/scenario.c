@@ -47,19 +47,38 @@ static const char *const hw_info_type_names[] = {
 	"none", "intel_vtd", "arm_smmuv3", "tegra241_cmdqv", "amd", "selftest", NULL,
 };
 
+/* copy src into dst escaping control bytes (\xNN): the error line stays one printable line */
+static void escape_controls(char *dst, size_t dstlen, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src && o + 5 < dstlen; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(dst + o, dstlen - o, "\\x%02x", c);
+		else
+			dst[o++] = (char)c;
+	}
+	dst[o] = '\0';
+}
+
 int load_error(struct load_ctx *lc, const char *path, const char *fmt, ...)
 {
+	char raw[1024];
 	va_list ap;
 	int n;
 
 	if (lc->failed++)
 		return -EINVAL; /* keep the first error */
-	n = snprintf(lc->err, lc->errlen, "%s: %s%s", lc->file, path ? path : "", path ? ": " : "");
-	if (n < 0 || (size_t)n >= lc->errlen)
-		return -EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(lc->err + n, lc->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
+	n = snprintf(raw, sizeof(raw), "%s: %s%s", lc->file, path ? path : "", path ? ": " : "");
+	if (n >= 0 && (size_t)n < sizeof(raw)) {
+		va_start(ap, fmt);
+		vsnprintf(raw + n, sizeof(raw) - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	/* names, keys and jansson's quotes of the input come from the file: never raw */
+	escape_controls(lc->err, lc->errlen, raw);
 	return -EINVAL;
 }
 
