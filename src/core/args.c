@@ -424,6 +424,11 @@ int args_parse(struct load_ctx *lc, struct step *st, void *obj, const char *cons
 
 bool arg_given(const struct step *st, const char *name)
 {
+	/* verbs pass the literal their own table uses, which the compiler merges: compare the
+	 * pointers first, so the run-time path does no string compares */
+	for (size_t i = 0; st->ops && st->ops->args[i].name; i++)
+		if (st->ops->args[i].name == name)
+			return st->given & (1ull << i);
 	for (size_t i = 0; st->ops && st->ops->args[i].name; i++)
 		if (!strcmp(st->ops->args[i].name, name))
 			return st->given & (1ull << i);
