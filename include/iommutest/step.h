@@ -59,6 +59,16 @@ struct load_ctx {
 };
 int load_error(struct load_ctx *lc, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Index in sc->buffers of the buffer symbol sym, or -1. */
+int scenario_buffer_index(const struct scenario *sc, int sym);
+/* Size of the buffer symbol sym (0 when it is not a buffer). */
+uint64_t scenario_buffer_size(const struct scenario *sc, int sym);
+/*
+ * A step's [offset, offset + *length) inside buffer sym: *length = the rest of the buffer when
+ * length_given is false. 0, or -EINVAL reported with the step's path.
+ */
+int load_check_range(struct load_ctx *lc, int sym, uint64_t offset, uint64_t *length,
+		     bool length_given);
 
 /* ---- run time ---- */
 

@@ -82,6 +82,39 @@ int load_error(struct load_ctx *lc, const char *path, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int scenario_buffer_index(const struct scenario *sc, int sym)
+{
+	for (size_t i = 0; i < sc->nbuffers; i++)
+		if (sc->buffers[i].sym == sym)
+			return (int)i;
+	return -1;
+}
+
+uint64_t scenario_buffer_size(const struct scenario *sc, int sym)
+{
+	int i = scenario_buffer_index(sc, sym);
+
+	return i < 0 ? 0 : sc->buffers[i].size;
+}
+
+int load_check_range(struct load_ctx *lc, int sym, uint64_t offset, uint64_t *length,
+		     bool length_given)
+{
+	uint64_t size = scenario_buffer_size(lc->sc, sym), end;
+
+	if (offset >= size)
+		return load_error(lc, lc->step_path, "offset 0x%llx is beyond buffer \"%s\" (0x%llx bytes)",
+				  (unsigned long long)offset, lc->sc->syms[sym].name,
+				  (unsigned long long)size);
+	if (!length_given)
+		*length = size - offset;
+	if (!*length || add_overflows(offset, *length, &end) || end > size)
+		return load_error(lc, lc->step_path, "offset 0x%llx + length 0x%llx exceeds buffer \"%s\" (0x%llx bytes)",
+				  (unsigned long long)offset, (unsigned long long)*length,
+				  lc->sc->syms[sym].name, (unsigned long long)size);
+	return 0;
+}
+
 int scenario_find_symbol(const struct scenario *sc, const char *name, unsigned int kinds)
 {
 	for (size_t i = 0; i < sc->nsyms; i++)

@@ -8,14 +8,6 @@
 #include "iommutest/step.h"
 #include "iommutest/util.h"
 
-static int buffer_index(const struct scenario *sc, int sym)
-{
-	for (size_t i = 0; i < sc->nbuffers; i++)
-		if (sc->buffers[i].sym == sym)
-			return (int)i;
-	return -1;
-}
-
 /* ---- mark ---- */
 struct mark_args {
 	int name, buffer;
@@ -97,40 +89,25 @@ static const struct arg_def check_argdefs[] = {
 	{ NULL },
 };
 
-static uint64_t def_size(const struct scenario *sc, int sym)
-{
-	int i = buffer_index(sc, sym);
-
-	return i < 0 ? 0 : sc->buffers[i].size;
-}
-
 static int check_validate(struct load_ctx *lc, struct step *st)
 {
 	struct check_args *a = st->args;
-	uint64_t size = def_size(lc->sc, a->buffer), end;
+	uint64_t end;
 	int kinds = arg_given(st, "pattern") + arg_given(st, "equals") + arg_given(st, "not_equals") +
 		    arg_given(st, "unchanged_since");
 
 	if (kinds != 1)
 		return load_error(lc, lc->step_path,
 				  "give exactly one of \"pattern\", \"equals\", \"not_equals\", \"unchanged_since\"");
-	if (a->offset >= size)
-		return load_error(lc, lc->step_path, "offset 0x%llx is beyond buffer \"%s\" (0x%llx bytes)",
-				  (unsigned long long)a->offset, lc->sc->syms[a->buffer].name,
-				  (unsigned long long)size);
-	if (!arg_given(st, "length"))
-		a->length = size - a->offset;
-	if (!a->length || add_overflows(a->offset, a->length, &end) || end > size)
-		return load_error(lc, lc->step_path, "offset 0x%llx + length 0x%llx exceeds buffer \"%s\" (0x%llx bytes)",
-				  (unsigned long long)a->offset, (unsigned long long)a->length,
-				  lc->sc->syms[a->buffer].name, (unsigned long long)size);
+	if (load_check_range(lc, a->buffer, a->offset, &a->length, arg_given(st, "length")))
+		return -EINVAL;
 	if (!arg_given(st, "pattern_offset"))
 		a->pattern_offset = a->offset;
 	if (!arg_given(st, "other_offset"))
 		a->other_offset = a->offset;
 	if (arg_given(st, "equals") || arg_given(st, "not_equals")) {
 		int other = arg_given(st, "equals") ? a->equals : a->not_equals;
-		uint64_t osize = def_size(lc->sc, other);
+		uint64_t osize = scenario_buffer_size(lc->sc, other);
 
 		if (add_overflows(a->other_offset, a->length, &end) || end > osize)
 			return load_error(lc, lc->step_path, "other_offset 0x%llx + length 0x%llx exceeds buffer \"%s\" (0x%llx bytes)",
@@ -189,7 +166,7 @@ static int check_run(struct run_ctx *rc, const struct step *st)
 				  (unsigned long long)a->other_offset);
 	} else {
 		const struct rt_object *m = &rc->objs[a->unchanged_since];
-		int bi = buffer_index(rc->sc, a->buffer);
+		int bi = scenario_buffer_index(rc->sc, a->buffer);
 
 		if (!m->snap || !m->snap[bi]) {
 			step_fail(rc, "mark \"%s\" holds no snapshot of \"%s\"",

@@ -8,15 +8,6 @@
 #include "iommutest/step.h"
 #include "iommutest/util.h"
 
-/* the size of the buffer a symbol names (load time) */
-static uint64_t buffer_size(const struct scenario *sc, int sym)
-{
-	for (size_t i = 0; i < sc->nbuffers; i++)
-		if (sc->buffers[i].sym == sym)
-			return sc->buffers[i].size;
-	return 0;
-}
-
 /* ---- ioas_alloc ---- */
 struct ioas_alloc_args {
 	int name;
@@ -52,6 +43,7 @@ struct ioas_map_args {
 	int name, ioas, buffer;
 	uint64_t offset, length, access;
 	struct iova_arg iova;
+	bool iova_given;
 };
 
 static const struct arg_enum access_flags[] = {
@@ -79,21 +71,12 @@ static const struct arg_def ioas_map_argdefs[] = {
 static int ioas_map_validate(struct load_ctx *lc, struct step *st)
 {
 	struct ioas_map_args *a = st->args;
-	uint64_t size = buffer_size(lc->sc, a->buffer), end;
+	uint64_t end;
 
-	if (!arg_given(st, "name"))
-		a->name = -1;
-	if (a->offset >= size)
-		return load_error(lc, lc->step_path, "offset 0x%llx is beyond buffer \"%s\" (0x%llx bytes)",
-				  (unsigned long long)a->offset, lc->sc->syms[a->buffer].name,
-				  (unsigned long long)size);
-	if (!arg_given(st, "length"))
-		a->length = size - a->offset;
-	if (!a->length || add_overflows(a->offset, a->length, &end) || end > size)
-		return load_error(lc, lc->step_path, "offset 0x%llx + length 0x%llx exceeds buffer \"%s\" (0x%llx bytes)",
-				  (unsigned long long)a->offset, (unsigned long long)a->length,
-				  lc->sc->syms[a->buffer].name, (unsigned long long)size);
-	if (arg_given(st, "iova") && a->iova.mapping >= 0)
+	if (load_check_range(lc, a->buffer, a->offset, &a->length, arg_given(st, "length")))
+		return -EINVAL;
+	a->iova_given = arg_given(st, "iova"); /* the run-time path reads it without a lookup */
+	if (a->iova_given && a->iova.mapping >= 0)
 		return load_error(lc, lc->step_path, "\"iova\": a new mapping needs a number, not a mapping name");
 	if (arg_given(st, "iova") && a->iova.phys < 0 && add_overflows(a->iova.offset, a->length - 1, &end))
 		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
@@ -104,7 +87,7 @@ static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct ioas_map_args *a = st->args;
 	struct rt_object *buf = &rc->objs[a->buffer];
-	bool fixed = arg_given(st, "iova");
+	bool fixed = a->iova_given;
 	uint64_t iova = fixed ? rt_iova(rc, &a->iova) : 0;
 	uint32_t ioas_id;
 	int ret;

@@ -89,11 +89,8 @@ static const struct arg_def smmuv3_s1_argdefs[] = {
 static int smmuv3_s1_validate(struct load_ctx *lc, struct step *st)
 {
 	const struct smmuv3_s1_args *a = st->args;
-	uint64_t size = 0;
+	uint64_t size = scenario_buffer_size(lc->sc, a->buffer);
 
-	for (size_t i = 0; i < lc->sc->nbuffers; i++)
-		if (lc->sc->buffers[i].sym == a->buffer)
-			size = lc->sc->buffers[i].size;
 	if (size < S1_MIN_PAGES * S1_PAGE)
 		return load_error(lc, lc->step_path, "buffer \"%s\" needs at least %llu bytes",
 				  lc->sc->syms[a->buffer].name, S1_MIN_PAGES * S1_PAGE);

@@ -120,42 +120,31 @@ static int tool_fixed_cost(const char *scenario, double *secs)
 	return run_tool(extra, secs, NULL);
 }
 
-static void print_overhead(const char *bench, const char *unit, unsigned long n, double t_loop,
-			   double t_tool, double t_fixed)
-{
-	printf("{\"bench\":\"%s\",\"%s\":%lu,\"plain_loop_s\":%.4f,\"iommutest_s\":%.4f,"
-	       "\"iommutest_fixed_s\":%.4f,\"overhead_per_op\":%.4f,\"overhead_total\":%.4f,"
-	       "\"goal\":\"per op <= 0.03\"}\n", bench, unit, n, t_loop, t_tool, t_fixed,
-	       (t_tool - t_fixed) / t_loop - 1, t_tool / t_loop - 1);
-}
+/* the plain loop under test: n operations on the state it was set up with; 0 or -errno */
+struct plain_loop {
+	int (*run)(struct plain_loop *l, unsigned long n);
+	int fd;
+	uint32_t ioas, a, b, stdev;
+	void *buf;
+	size_t len;
+};
 
-static int bench_map_unmap(unsigned long n, char *scenario)
+/*
+ * Plain loop against `iommutest run SCENARIO` doing the same, best of BENCH_ROUNDS each; the
+ * tool's fixed cost (a one-iteration SCENARIO) is measured too so the per-op overhead excludes it.
+ */
+static int compare_with_tool(const char *bench, const char *unit, unsigned long n, char *scenario,
+			     struct plain_loop *loop)
 {
 	char *extra[] = { scenario, NULL };
-	size_t len = 1 << 16;
-	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	uint32_t ioas;
-	double t_loop, t_tool, t_fixed;
-	uint64_t t0;
-	int fd, rc;
+	double t_loop = 1e9, t_tool = 1e9, t_fixed = 1e9, t;
+	int rc;
 
-	if (iommufd_open(&fd))
-		return EXIT_SKIP;
-	if (buf == MAP_FAILED || iommufd_ioas_alloc(fd, &ioas))
-		return 1;
-	t_loop = t_tool = t_fixed = 1e9;
 	for (int round = 0; round < BENCH_ROUNDS; round++) {
-		double t;
+		uint64_t t0 = now_ns();
 
-		t0 = now_ns();
-		for (unsigned long i = 0; i < n; i++) {
-			uint64_t iova = 0x1000000;
-
-			if (iommufd_ioas_map(fd, ioas, buf, len, &iova, true,
-					     IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE) ||
-			    iommufd_ioas_unmap(fd, ioas, iova, len, NULL))
-				return 1;
-		}
+		if (loop->run(loop, n))
+			return 1;
 		t = (double)(now_ns() - t0) / 1e9;
 		t_loop = t < t_loop ? t : t_loop;
 		rc = run_tool(extra, &t, NULL);
@@ -166,55 +155,73 @@ static int bench_map_unmap(unsigned long n, char *scenario)
 		if (rc)
 			return rc == EXIT_SKIP ? EXIT_SKIP : 1;
 	}
-	close(fd);
-	print_overhead("map-unmap", "pairs", n, t_loop, t_tool, t_fixed);
+	printf("{\"bench\":\"%s\",\"%s\":%lu,\"plain_loop_s\":%.4f,\"iommutest_s\":%.4f,"
+	       "\"iommutest_fixed_s\":%.4f,\"overhead_per_op\":%.4f,\"overhead_total\":%.4f,"
+	       "\"goal\":\"per op <= 0.03\"}\n", bench, unit, n, t_loop, t_tool, t_fixed,
+	       (t_tool - t_fixed) / t_loop - 1, t_tool / t_loop - 1);
+	return 0;
+}
+
+static int map_unmap_loop(struct plain_loop *l, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t iova = 0x1000000;
+		int ret = iommufd_ioas_map(l->fd, l->ioas, l->buf, l->len, &iova, true,
+					   IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
+
+		if (ret || (ret = iommufd_ioas_unmap(l->fd, l->ioas, iova, l->len, NULL)))
+			return ret;
+	}
+	return 0;
+}
+
+static int bench_map_unmap(unsigned long n, char *scenario)
+{
+	struct plain_loop l = { .run = map_unmap_loop, .len = 1 << 16 };
+	int rc;
+
+	l.buf = mmap(NULL, l.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (iommufd_open(&l.fd))
+		return EXIT_SKIP;
+	if (l.buf == MAP_FAILED || iommufd_ioas_alloc(l.fd, &l.ioas))
+		return 1;
+	rc = compare_with_tool("map-unmap", "pairs", n, scenario, &l);
+	close(l.fd);
+	return rc;
+}
+
+static int replace_loop(struct plain_loop *l, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		uint32_t pt = l->a;
+		int ret = mock_domain_replace(l->fd, l->stdev, &pt);
+
+		pt = l->b;
+		if (ret || (ret = mock_domain_replace(l->fd, l->stdev, &pt)))
+			return ret;
+	}
 	return 0;
 }
 
 static int bench_replace(unsigned long n, char *scenario)
 {
-	char *extra[] = { scenario, NULL };
-	struct mock_ids ids;
-	uint32_t ioas, a, b, pt;
+	struct plain_loop l = { .run = replace_loop };
 	struct hwpt_alloc_req req = { 0 };
-	double t_loop, t_tool, t_fixed;
-	uint64_t t0;
-	int fd, rc;
+	struct mock_ids ids;
+	int rc;
 
-	if (iommufd_open(&fd) || mock_probe(fd, NULL))
+	if (iommufd_open(&l.fd) || mock_probe(l.fd, NULL))
 		return EXIT_SKIP;
-	if (iommufd_ioas_alloc(fd, &ioas) || mock_device_create(fd, ioas, 0, &ids))
+	if (iommufd_ioas_alloc(l.fd, &l.ioas) || mock_device_create(l.fd, l.ioas, 0, &ids))
 		return 1;
+	l.stdev = ids.stdev_id;
 	req.dev_id = ids.idev_id;
-	req.pt_id = ioas;
-	if (iommufd_hwpt_alloc(fd, &req, &a) || iommufd_hwpt_alloc(fd, &req, &b))
+	req.pt_id = l.ioas;
+	if (iommufd_hwpt_alloc(l.fd, &req, &l.a) || iommufd_hwpt_alloc(l.fd, &req, &l.b))
 		return 1;
-	t_loop = t_tool = t_fixed = 1e9;
-	for (int round = 0; round < BENCH_ROUNDS; round++) {
-		double t;
-
-		t0 = now_ns();
-		for (unsigned long i = 0; i < n; i++) {
-			pt = a;
-			if (mock_domain_replace(fd, ids.stdev_id, &pt))
-				return 1;
-			pt = b;
-			if (mock_domain_replace(fd, ids.stdev_id, &pt))
-				return 1;
-		}
-		t = (double)(now_ns() - t0) / 1e9;
-		t_loop = t < t_loop ? t : t_loop;
-		rc = run_tool(extra, &t, NULL);
-		t_tool = t < t_tool ? t : t_tool;
-		if (!rc)
-			rc = tool_fixed_cost(scenario, &t);
-		t_fixed = t < t_fixed ? t : t_fixed;
-		if (rc)
-			return rc == EXIT_SKIP ? EXIT_SKIP : 1;
-	}
-	close(fd);
-	print_overhead("replace", "round_trips", n, t_loop, t_tool, t_fixed);
-	return 0;
+	rc = compare_with_tool("replace", "round_trips", n, scenario, &l);
+	close(l.fd);
+	return rc;
 }
 
 static int bench_rss(int argc, char **argv)
