@@ -40,7 +40,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: iommutest run [-d BDF]... [--bind] [--format ktap|json|junit] [-o FILE] [-v] [--trace FILE]\n"
+	fputs("usage: iommutest run [-d BDF]... [--bind] [--allow-destructive] [--format ktap|json|junit] [-o FILE] [-v] [--trace FILE]\n"
 	      "                     SCENARIO.json|DIR...\n"
 	      "       iommutest validate SCENARIO.json|DIR...\n"
 	      "       iommutest info [-d BDF]... [--bind] [--trace FILE]\n"
@@ -52,6 +52,9 @@ static void usage(FILE *f)
 	      "                     scenarios' device slots, in order; dma_mask: the device's DMA mask\n"
 	      "                     if not the engine's default\n"
 	      "  -b, --bind         move the devices to vfio-pci for the run and back afterwards\n"
+	      "      --allow-destructive\n"
+	      "                     let DMA engines write the devices' storage (nvme: to_device is a\n"
+	      "                     Write to the namespace instead of a Compare); scratch devices only\n"
 	      "  -f, --format NAME  results format (ktap)\n"
 	      "  -o, --output FILE  write results to FILE instead of stdout\n"
 	      "  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
@@ -192,6 +195,7 @@ struct cli {
 	uint64_t dma_masks[MAX_DEVICES];
 	size_t nbdfs;
 	int bind;
+	int allow_destructive;
 	const char *format;
 	const char *output;
 	const char *trace;
@@ -241,6 +245,7 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 	static const struct option longopts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "bind", no_argument, NULL, 'b' },
+		{ "allow-destructive", no_argument, NULL, 'W' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -265,6 +270,7 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 			c->nbdfs++;
 			break;
 		case 'b': c->bind = 1; break;
+		case 'W': c->allow_destructive = 1; break; /* long option only */
 		case 'f': c->format = optarg; break;
 		case 'o': c->output = optarg; break;
 		case 'v': log_level_max++; break;
@@ -377,6 +383,7 @@ static int cmd_run(int argc, char **argv)
 		.bdfs = c.bdfs,
 		.dma_masks = c.dma_masks,
 		.nbdfs = c.nbdfs,
+		.allow_destructive = c.allow_destructive,
 		.progress = isatty(STDERR_FILENO) && log_level_max <= LOG_WARN &&
 			    !(out.f == stdout && isatty(STDOUT_FILENO)),
 	};

@@ -59,6 +59,9 @@ struct test_device {
 	bool engine_up;
 	int attached;            /* scenario symbol attached to the RID, -1 = none (blocked) */
 	uint32_t attached_hwpt;  /* kernel id of the HWPT attached to the RID, 0 = none */
+	uint32_t attached_ioas;  /* kernel id of the IOAS the RID's domain translates through, 0 = none */
+	bool attached_nested;    /* that domain is nested: a stage 1 the scenario owns comes first */
+	bool allow_destructive;  /* --allow-destructive: the engine may write the device's storage */
 	iova_resolver resolve;
 	void *resolve_ctx;
 };

@@ -35,11 +35,18 @@ struct dma_engine_ops {
 	int (*init)(struct dma_engine *e);
 	/* Quiesce (no DMA in flight afterwards) and free. Safe to call from a signal cleanup path. */
 	void (*remove)(struct dma_engine *e);
-	/* Start a memory -> device transfer of len bytes at iova into device offset dev_off. */
+	/*
+	 * Start a memory -> device transfer of len bytes at iova into device offset dev_off.
+	 * -EINVAL/-ERANGE/-E2BIG: a transfer this engine cannot do (the step skips).
+	 */
 	int (*to_device)(struct dma_engine *e, uint64_t iova, uint64_t dev_off, uint64_t len);
 	/* Start a device -> memory transfer. */
 	int (*from_device)(struct dma_engine *e, uint64_t dev_off, uint64_t iova, uint64_t len);
-	/* Wait for the started transfer: 0 done, -ETIMEDOUT, -EIO device-reported error. */
+	/*
+	 * Wait for the started transfer: 0 done, -EIO device-reported error (the engine is usable
+	 * again), -ETIMEDOUT still running (the engine is not). An op that fails may say why in
+	 * e->errmsg (dma_engine_errmsg()); the wrapper reports that instead of strerror().
+	 */
 	int (*wait)(struct dma_engine *e, unsigned int timeout_ms);
 	struct dma_limits limits; /* defaults; init may narrow them */
 	/* true when a blocked DMA is reported by the device (else it is judged from the bytes) */
@@ -55,7 +62,11 @@ struct dma_engine {
 	bool ready;
 	bool busy;
 	uint64_t transfers; /* completed */
+	char errmsg[256];   /* why the last op failed, set by the engine; cleared per transfer */
 };
+
+/* printf into e->errmsg (engines, when an op fails) */
+void dma_engine_errmsg(struct dma_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The compiled-in engines, NULL-terminated, in `iommutest list engines` order. */
 extern const struct dma_engine_ops *const dma_engine_registry[];

@@ -14,6 +14,7 @@ struct run_opts {
 	const char *const *bdfs; /* fill device slots in order */
 	const uint64_t *dma_masks; /* per device: the engine's DMA mask as configured (0 = its default) */
 	size_t nbdfs;
+	bool allow_destructive; /* --allow-destructive: engines may write the devices' storage */
 	bool progress; /* scenario n/N and the current step on stderr (a terminal) */
 };
 

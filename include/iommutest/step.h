@@ -133,3 +133,6 @@ uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a);
 /* The kernel id of an IOAS or HWPT symbol; -ENOENT when not live. */
 int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id);
 struct test_device *rt_device(const struct run_ctx *rc, int sym);
+/* The kernel id of the IOAS an attached IOAS/HWPT symbol finally translates through, and whether
+ * a nested stage 1 comes first; -ENOENT (and 0) when there is none. */
+int rt_attach_ioas(const struct run_ctx *rc, int sym, uint32_t *ioas_id, bool *nested);

@@ -150,6 +150,15 @@ static int ioas_of(const struct run_ctx *rc, int sym)
 	return sym >= 0 && rc->objs[sym].kind == OBJ_IOAS ? sym : -1;
 }
 
+int rt_attach_ioas(const struct run_ctx *rc, int sym, uint32_t *ioas_id, bool *nested)
+{
+	int ioas = ioas_of(rc, sym), pt = rc->objs[sym].kind == OBJ_HWPT ? rc->objs[sym].ioas : -1;
+
+	*nested = pt >= 0 && rc->objs[pt].kind != OBJ_IOAS; /* on a parent HWPT or a vIOMMU */
+	*ioas_id = ioas >= 0 ? rc->objs[ioas].id : 0;
+	return ioas >= 0 ? 0 : -ENOENT;
+}
+
 /* iova_resolver for emulated engines: the buffer memory the device's domain maps at iova */
 static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, uint64_t len,
 			uint8_t **va)
@@ -370,6 +379,7 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 		}
 		d->attached = -1;
 		d->iommufd = rc->iommufd;
+		d->allow_destructive = opts->allow_destructive;
 		d->vdev.fd = -1;
 		d->resolve = resolve_iova;
 		d->resolve_ctx = rc;
@@ -529,8 +539,9 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 				overall == RESULT_SKIP ? "scenario skipped" : "not run after a failure");
 	}
 	if (rc.dma_transfers)
-		out_diag(out, "%llu DMA transfer(s) across %llu replace(s)",
-			 (unsigned long long)rc.dma_transfers, (unsigned long long)rc.replaces);
+		out_diag(out, "%llu DMA transfer(s) across %llu replace(s), %.0f transfer(s)/s",
+			 (unsigned long long)rc.dma_transfers, (unsigned long long)rc.replaces,
+			 (double)rc.dma_transfers * 1e9 / (double)(now_ns() - t0 + 1));
 	teardown(&rc);
 	out_scenario_end(out, idx, sc->name, overall, first, now_ns() - t0);
 	return overall;

@@ -6,6 +6,7 @@
 #define LOG_PREFIX "engine: "
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,6 +84,15 @@ void dma_engine_teardown(struct dma_engine *e)
 	e->ready = false;
 }
 
+void dma_engine_errmsg(struct dma_engine *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->errmsg, sizeof(e->errmsg), fmt, ap);
+	va_end(ap);
+}
+
 static int check_limits(const struct dma_limits *l, uint64_t iova, uint64_t dev_off, uint64_t len,
 			char *msg, size_t msglen)
 {
@@ -134,24 +144,32 @@ int dma_engine_transfer(struct dma_engine *e, enum dma_dir dir, uint64_t iova, u
 	if (ret)
 		return ret;
 	e->busy = true;
+	e->errmsg[0] = '\0';
 	ret = dir == DMA_TO_DEVICE ? e->ops->to_device(e, iova, dev_off, len)
 				   : e->ops->from_device(e, dev_off, iova, len);
 	if (ret) {
 		e->busy = false;
-		snprintf(msg, msglen, "%s: starting the transfer: %s", e->ops->name, strerror(-ret));
+		if (e->errmsg[0])
+			snprintf(msg, msglen, "%s: %s", e->ops->name, e->errmsg);
+		else
+			snprintf(msg, msglen, "%s: starting the transfer: %s", e->ops->name, strerror(-ret));
 		return ret;
 	}
 	ret = e->ops->wait(e, DMA_TIMEOUT_MS);
 	if (ret == -ETIMEDOUT) {
 		/* still running: the engine cannot be trusted for another transfer */
 		e->ready = false;
-		snprintf(msg, msglen, "%s: transfer did not complete within %d ms", e->ops->name,
-			 DMA_TIMEOUT_MS);
+		snprintf(msg, msglen, "%s: transfer did not complete within %d ms%s%s", e->ops->name,
+			 DMA_TIMEOUT_MS, e->errmsg[0] ? ": " : "", e->errmsg);
 		return ret;
 	}
 	e->busy = false;
 	if (ret) {
-		snprintf(msg, msglen, "%s: device reported an error: %s", e->ops->name, strerror(-ret));
+		if (e->errmsg[0])
+			snprintf(msg, msglen, "%s: %s", e->ops->name, e->errmsg);
+		else
+			snprintf(msg, msglen, "%s: device reported an error: %s", e->ops->name,
+				 strerror(-ret));
 		return ret;
 	}
 	e->transfers++;

@@ -6,9 +6,11 @@
 
 extern const struct dma_engine_ops edu_engine_ops;
 extern const struct dma_engine_ops mock_engine_ops;
+extern const struct dma_engine_ops nvme_engine_ops;
 
 const struct dma_engine_ops *const dma_engine_registry[] = {
 	&edu_engine_ops,
+	&nvme_engine_ops,
 	&mock_engine_ops,
 	NULL,
 };

@@ -72,6 +72,7 @@ static int do_attach(struct run_ctx *rc, const struct step *st, bool replace)
 		rc->replaces++;
 	d->attached = a->to;
 	d->attached_hwpt = out_id;
+	rt_attach_ioas(rc, a->to, &d->attached_ioas, &d->attached_nested);
 	if (out_id != pt_id)
 		step_note(rc, "%s: the kernel attached HWPT id %u for IOAS %s", st->path, out_id,
 			  rc->sc->syms[a->to].name);
@@ -141,6 +142,8 @@ static int detach_run(struct run_ctx *rc, const struct step *st)
 	if (!ret && !pasid) {
 		d->attached = -1;
 		d->attached_hwpt = 0;
+		d->attached_ioas = 0;
+		d->attached_nested = false;
 	}
 	return ret;
 }

@@ -110,8 +110,8 @@ static int dma_run(struct run_ctx *rc, const struct step *st)
 	}
 	if (a->blocked) {
 		if (ret == -EIO) {
-			step_note(rc, "%s: %s engine reported the blocked transfer as a fault", st->path,
-				  d->engine.ops->name);
+			step_note(rc, "%s: %s engine reported the blocked transfer as a fault: %s",
+				  st->path, d->engine.ops->name, msg);
 			return 0;
 		}
 		if (!ret && d->engine.ops->reports_faults) {
@@ -131,6 +131,7 @@ static int dma_run(struct run_ctx *rc, const struct step *st)
 		step_skip(rc, "%s engine: %s", d->engine.ops->name, msg);
 		return 0;
 	case -EIO:
+		step_note(rc, "%s: %s", st->path, msg); /* what the device reported */
 		return ret; /* the device saw the DMA fail: a scenario may expect EIO */
 	default:
 		step_fail(rc, "%s", msg);

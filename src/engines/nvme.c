@@ -1,0 +1,880 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * NVMe controllers as a DMA engine: any PCI function of class 01:08:02, whatever its vendor.
+ * A minimal user-space NVMe driver over the VFIO device: reset and enable bounded by CAP.TO, one
+ * admin and one I/O queue pair, completions polled (no interrupts: INTMS masks them), one command
+ * at a time.
+ *
+ * The "device buffer" is a window on the first active namespace: dev_offset D is byte D of the
+ * namespace, for its first min(size, 1 GiB) bytes. D and the length must be whole logical blocks.
+ * At dev_offset 0x40000000 (1 GiB) sits one more, read-only page: the Identify Controller data.
+ *   from_device  NVMe Read of those LBAs into the IOVA (PRP list beyond two pages, up to MDTS);
+ *                at 1 GiB, Identify Controller (exactly 4096 bytes), compared by the engine with
+ *                the copy it took at init wherever the CPU can see the IOVA.
+ *   to_device    without --allow-destructive: NVMe Compare (ONCS bit 0). The controller reads the
+ *                IOVA and compares it with the LBAs, so success means it read exactly the bytes
+ *                the window holds. On a miscompare the engine reads the LBAs itself: when the CPU
+ *                sees other bytes at that IOVA the scenario is asking the device to store new
+ *                bytes, which only a Write can: the transfer is refused (EINVAL: the step SKIPs,
+ *                naming --allow-destructive); when it sees the same bytes, or nothing maps the
+ *                IOVA, the controller read other memory: EIO.
+ *                With --allow-destructive: NVMe Write. The window is then scratch and copy,
+ *                to_device and from_device mean what they mean on edu. Never on a disk whose
+ *                first gigabyte holds anything of value.
+ * The queues, the PRP list and the engine's own buffers are one region of engine memory mapped at
+ * one IOVA near the top of the domain's aperture, into whichever IOAS the device is attached to,
+ * before a transfer: the controller's own DMA is translated like the scenario's. At init the
+ * device is attached to a private IOAS for the bring-up (Identify needs DMA), then detached.
+ *
+ * Faults. The controller's own DMA (queue entries, PRP lists, completions) fails when the device
+ * is BLOCKED or the domain lacks the region: the controller sets CSTS.CFS (QEMU) or goes silent.
+ * Either is reported as EIO with CSTS and what was being waited for, after the controller was
+ * disabled (no DMA left in flight); the next transfer re-initialises it. A command that
+ * completes with an error status is EIO naming the status. The data of a Read are posted PCIe
+ * writes a controller never hears back about, and QEMU drops blocked data silently in both
+ * directions: a blocked data transfer may complete "successfully", so reports_faults is false and
+ * the bytes judge, as on edu. PASID-tagged DMA: none (limits.pasid = false).
+ */
+#define LOG_PREFIX "nvme: "
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "iommutest/device.h"
+#include "iommutest/engine.h"
+#include "iommutest/iommufd.h"
+#include "iommutest/log.h"
+#include "iommutest/nvme.h"
+#include "iommutest/util.h"
+
+_Static_assert(sizeof(struct nvme_sqe) == 64, "an SQE is 64 bytes");
+_Static_assert(sizeof(struct nvme_cqe) == 16, "a CQE is 16 bytes");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NVMe structures are little-endian");
+
+#define NVME_PAGE_SHIFT 12 /* CC.MPS = 0: 4 KiB memory pages */
+#define NVME_PAGE (1u << NVME_PAGE_SHIFT)
+#define NVME_QDEPTH 16
+#define NVME_MAX_XFER (1u << 20)         /* fits one PRP list page and the bounce buffer */
+#define NVME_DEV_IDENTIFY (1ull << 30)   /* dev_offset of the Identify Controller page */
+#define NVME_IOVA_TOP ((1ull << 47) - 1) /* the region stays below 128 TiB */
+#define NVME_IOVA_ALIGN (2ull << 20)
+#define NVME_CMD_TIMEOUT_MS 5000u
+#define NVME_MAX_IOAS 32
+
+/* the engine's own memory: one region, one IOVA, every IOAS the device is attached to */
+enum {
+	MEM_ASQ = 0x0000,
+	MEM_ACQ = 0x1000,
+	MEM_SQ = 0x2000,
+	MEM_CQ = 0x3000,
+	MEM_PRP = 0x4000,
+	MEM_ID = 0x5000,
+	MEM_BOUNCE = 0x8000,
+	MEM_SIZE = MEM_BOUNCE + NVME_MAX_XFER,
+};
+
+struct nvme_queue {
+	uint8_t *va;
+	uint64_t iova;
+	uint16_t depth;
+	uint16_t idx;      /* SQ: tail; CQ: head */
+	bool phase;        /* CQ: the phase tag of the next new entry */
+	unsigned int db;   /* its doorbell register */
+};
+
+struct nvme {
+	volatile uint8_t *bar;
+	uint64_t bar_size;
+	struct nvme_cap cap;
+	uint8_t *mem;
+	uint64_t mem_size, mem_iova;
+	struct nvme_queue asq, acq, sq, cq;
+	uint16_t depth, cid;
+	bool live;          /* enabled and ready, I/O queues created */
+	uint32_t cur_ioas;  /* the IOAS the region was last made sure of (0: none) */
+	uint32_t mapped[NVME_MAX_IOAS];
+	size_t nmapped;
+	/* the controller and the namespace */
+	uint8_t ident[NVME_IDENTIFY_SIZE];
+	uint64_t mdts_bytes;
+	bool has_compare;
+	uint32_t nsid;
+	unsigned int lba_shift;
+	uint64_t nsze, window;
+	/* the command in flight */
+	struct {
+		struct nvme_queue *cq;
+		uint16_t cid;
+		uint8_t opc;
+		const char *what;
+		uint64_t iova, len, slba;
+		uint32_t nlb;
+	} io;
+};
+
+static inline uint32_t rd32(struct nvme *n, unsigned int off)
+{
+	return *(volatile uint32_t *)(n->bar + off);
+}
+
+static inline void wr32(struct nvme *n, unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(n->bar + off) = v;
+}
+
+/* 64-bit registers as two 32-bit accesses, which every controller takes */
+static uint64_t rd64(struct nvme *n, unsigned int off)
+{
+	uint64_t lo = rd32(n, off);
+
+	return lo | (uint64_t)rd32(n, off + 4) << 32;
+}
+
+static void wr64(struct nvme *n, unsigned int off, uint64_t v)
+{
+	wr32(n, off, (uint32_t)v);
+	wr32(n, off + 4, (uint32_t)(v >> 32));
+}
+
+/* queue entries in memory before the doorbell; a completion's phase before its fields */
+static inline void io_wmb(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dsb st" ::: "memory");
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+static inline void io_rmb(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dsb ld" ::: "memory");
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+static void pause_us(long us)
+{
+	struct timespec ts = { .tv_nsec = us * 1000 };
+
+	nanosleep(&ts, NULL); /* EINTR (Ctrl-C) only shortens a poll interval */
+}
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static const char *blocked_hint(const struct dma_engine *e)
+{
+	return e->dev->attached_ioas ? ""
+				     : " (the device is detached: BLOCKED, so the controller's queue DMA cannot get through)";
+}
+
+/* CSTS.RDY == want within CAP.TO: 0, -ETIMEDOUT, -EIO (fatal status while enabling), -ENODEV */
+static int wait_rdy(struct dma_engine *e, bool want)
+{
+	struct nvme *n = e->priv;
+	uint64_t deadline = now_ns() + (uint64_t)n->cap.timeout_ms * 1000000ull;
+	uint32_t csts;
+
+	for (;;) {
+		csts = rd32(n, NVME_REG_CSTS);
+		if (csts == UINT32_MAX) {
+			dma_engine_errmsg(e, "CSTS reads 0xffffffff: the controller is gone");
+			return -ENODEV;
+		}
+		if (!!(csts & NVME_CSTS_RDY) == want)
+			return 0;
+		if (want && (csts & NVME_CSTS_CFS)) {
+			dma_engine_errmsg(e, "controller fatal status while enabling (CSTS 0x%x)", csts);
+			return -EIO;
+		}
+		if (now_ns() > deadline) {
+			dma_engine_errmsg(e, "CSTS.RDY did not become %d within CAP.TO (%u ms), CSTS 0x%x",
+					  want, n->cap.timeout_ms, csts);
+			return -ETIMEDOUT;
+		}
+		pause_us(1000);
+	}
+}
+
+/* CC.EN = 0, then CSTS.RDY = 0: the controller does no more DMA and its queues are gone */
+static int ctrl_disable(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+	uint32_t cc = rd32(n, NVME_REG_CC);
+
+	n->live = false;
+	if (cc & NVME_CC_EN)
+		wr32(n, NVME_REG_CC, cc & ~NVME_CC_EN);
+	return wait_rdy(e, false);
+}
+
+/* after a fatal status or a silent controller: disable it; -ETIMEDOUT when it does not stop */
+static int quiesce(struct dma_engine *e)
+{
+	char why[sizeof(e->errmsg)];
+	int ret;
+
+	memcpy(why, e->errmsg, sizeof(why));
+	ret = ctrl_disable(e);
+	if (ret)
+		dma_engine_errmsg(e, "%s; disabling the controller failed too: %s", why, e->errmsg);
+	else
+		dma_engine_errmsg(e, "%s; controller disabled, re-initialised at the next transfer", why);
+	return ret;
+}
+
+static void queue_init(struct nvme *n, struct nvme_queue *q, unsigned int off, unsigned int qid,
+		       bool cq)
+{
+	*q = (struct nvme_queue){
+		.va = n->mem + off,
+		.iova = n->mem_iova + off,
+		.depth = n->depth,
+		.phase = true,
+		.db = NVME_REG_DBS + (2 * qid + (cq ? 1 : 0)) * n->cap.db_stride,
+	};
+	memset(q->va, 0, NVME_PAGE);
+}
+
+/* put cmd (opcode opc) on sq and ring its doorbell; returns the command id */
+static uint16_t submit(struct nvme *n, struct nvme_queue *sq, struct nvme_sqe *cmd, uint8_t opc)
+{
+	uint16_t cid = n->cid++;
+
+	cmd->cdw0 = opc | (uint32_t)cid << 16; /* PSDT 0: PRPs */
+	memcpy(sq->va + (size_t)sq->idx * sizeof(*cmd), cmd, sizeof(*cmd));
+	sq->idx = (uint16_t)((sq->idx + 1) % sq->depth);
+	io_wmb();
+	wr32(n, sq->db, sq->idx);
+	return cid;
+}
+
+/*
+ * The completion of command cid on cq: 0 with its status field, or -EIO (controller fatal
+ * status, a stray completion) / -ETIMEDOUT with e->errmsg saying what was waited for.
+ */
+static int reap(struct dma_engine *e, struct nvme_queue *cq, uint16_t cid, const char *what,
+		unsigned int timeout_ms, uint16_t *status)
+{
+	struct nvme *n = e->priv;
+	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000ull;
+
+	for (unsigned int spin = 0;; spin++) {
+		volatile struct nvme_cqe *c = (volatile struct nvme_cqe *)(cq->va + (size_t)cq->idx * 16);
+		uint16_t st = c->status;
+
+		if ((st & 1) == cq->phase) {
+			uint16_t got;
+
+			io_rmb(); /* the rest of the entry after its phase tag */
+			got = c->cid;
+			st = c->status;
+			if (++cq->idx == cq->depth) {
+				cq->idx = 0;
+				cq->phase = !cq->phase;
+			}
+			wr32(n, cq->db, cq->idx);
+			if (got != cid) {
+				dma_engine_errmsg(e, "%s: a completion for command id %u arrived instead of %u",
+						  what, got, cid);
+				return -EIO;
+			}
+			*status = st >> 1;
+			return 0;
+		}
+		/* the register is read now and then: each read is a trip to the device */
+		if (spin % 64 == 63) {
+			uint32_t csts = rd32(n, NVME_REG_CSTS);
+
+			if (csts == UINT32_MAX || (csts & NVME_CSTS_CFS)) {
+				dma_engine_errmsg(e, "%s: controller fatal status, CSTS 0x%x%s", what, csts,
+						  blocked_hint(e));
+				return -EIO;
+			}
+			if (now_ns() > deadline) {
+				dma_engine_errmsg(e, "%s: no completion within %u ms, CSTS 0x%x%s", what,
+						  timeout_ms, csts, blocked_hint(e));
+				return -ETIMEDOUT;
+			}
+		}
+		if (spin > 4096)
+			pause_us(20);
+	}
+}
+
+/* an admin command to its end: 0, or -EIO / -ETIMEDOUT with e->errmsg */
+static int admin(struct dma_engine *e, struct nvme_sqe *cmd, uint8_t opc, const char *what)
+{
+	struct nvme *n = e->priv;
+	uint16_t status;
+	char buf[96];
+	int ret = reap(e, &n->acq, submit(n, &n->asq, cmd, opc), what, NVME_CMD_TIMEOUT_MS, &status);
+
+	if (ret)
+		return ret;
+	if (status) {
+		nvme_status_describe(status, buf, sizeof(buf));
+		dma_engine_errmsg(e, "%s: %s", what, buf);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* reset, then enable with the admin queue, then create the I/O queue pair */
+static int ctrl_enable(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+	struct nvme_sqe cmd;
+	int ret = ctrl_disable(e);
+
+	if (ret)
+		return ret;
+	queue_init(n, &n->asq, MEM_ASQ, 0, false);
+	queue_init(n, &n->acq, MEM_ACQ, 0, true);
+	queue_init(n, &n->sq, MEM_SQ, 1, false);
+	queue_init(n, &n->cq, MEM_CQ, 1, true);
+	wr32(n, NVME_REG_INTMS, UINT32_MAX); /* polled: no pin-based or MSI interrupts */
+	wr32(n, NVME_REG_AQA, (uint32_t)(n->depth - 1) << 16 | (uint32_t)(n->depth - 1));
+	wr64(n, NVME_REG_ASQ, n->asq.iova);
+	wr64(n, NVME_REG_ACQ, n->acq.iova);
+	/* NVM command set, 4 KiB pages (MPS 0), round robin, 64-byte SQEs, 16-byte CQEs */
+	wr32(n, NVME_REG_CC, NVME_CC_IOSQES(6) | NVME_CC_IOCQES(4) | NVME_CC_EN);
+	ret = wait_rdy(e, true);
+	if (ret)
+		return ret;
+	/* one I/O queue pair (0-based counts); an error status here is not fatal */
+	cmd = (struct nvme_sqe){ .cdw10 = NVME_FEAT_NUM_QUEUES, .cdw11 = 0 };
+	ret = admin(e, &cmd, NVME_ADM_SET_FEATURES, "Set Features (Number of Queues)");
+	if (ret == -ETIMEDOUT || (ret && (rd32(n, NVME_REG_CSTS) & NVME_CSTS_CFS)))
+		return ret;
+	e->errmsg[0] = '\0';
+	cmd = (struct nvme_sqe){
+		.prp1 = n->cq.iova,
+		.cdw10 = (uint32_t)(n->depth - 1) << 16 | 1,
+		.cdw11 = 1, /* physically contiguous, interrupts off */
+	};
+	ret = admin(e, &cmd, NVME_ADM_CREATE_IOCQ, "Create I/O Completion Queue");
+	if (ret)
+		return ret;
+	cmd = (struct nvme_sqe){
+		.prp1 = n->sq.iova,
+		.cdw10 = (uint32_t)(n->depth - 1) << 16 | 1,
+		.cdw11 = 1u << 16 | 1, /* on CQ 1, physically contiguous */
+	};
+	ret = admin(e, &cmd, NVME_ADM_CREATE_IOSQ, "Create I/O Submission Queue");
+	if (ret)
+		return ret;
+	n->live = true;
+	return 0;
+}
+
+/* map the region at its IOVA into ioas (EEXIST: it is there from before, unless the scenario's) */
+static int map_into(struct dma_engine *e, uint32_t ioas)
+{
+	struct nvme *n = e->priv;
+	struct test_device *d = e->dev;
+	uint64_t iova = n->mem_iova;
+	uint8_t *va;
+	int ret = iommufd_ioas_map(d->iommufd, ioas, n->mem, n->mem_size, &iova, true,
+				   IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
+
+	if (ret == -EEXIST && d->resolve &&
+	    (!d->resolve(d->resolve_ctx, d, n->mem_iova, 1, &va) ||
+	     !d->resolve(d->resolve_ctx, d, n->mem_iova + n->mem_size - 1, 1, &va))) {
+		dma_engine_errmsg(e, "the scenario maps IOVA 0x%llx+0x%llx of IOAS %u, where the engine keeps its queues",
+				  (unsigned long long)n->mem_iova, (unsigned long long)n->mem_size, ioas);
+		return -EINVAL;
+	}
+	if (ret && ret != -EEXIST) {
+		dma_engine_errmsg(e, "mapping the engine's queues at IOVA 0x%llx+0x%llx into IOAS %u: %s",
+				  (unsigned long long)n->mem_iova, (unsigned long long)n->mem_size, ioas,
+				  strerror(-ret));
+		return ret;
+	}
+	for (size_t i = 0; i < n->nmapped; i++)
+		if (n->mapped[i] == ioas)
+			return 0;
+	if (n->nmapped < NVME_MAX_IOAS)
+		n->mapped[n->nmapped++] = ioas;
+	return 0;
+}
+
+/*
+ * Before a command: the region must be in the attached IOAS and the controller live. The device
+ * may be detached: then the re-initialisation itself runs into BLOCKED and says so.
+ */
+static int prepare(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+	struct test_device *d = e->dev;
+	char why[sizeof(e->errmsg)];
+	int ret;
+
+	if (d->attached_nested) {
+		dma_engine_errmsg(e, "the device is attached to a nested HWPT: the controller's queues would need IOVAs in the scenario's stage-1 tables");
+		return -EINVAL;
+	}
+	if (d->attached_ioas && d->attached_ioas != n->cur_ioas) {
+		ret = map_into(e, d->attached_ioas);
+		if (ret)
+			return ret;
+	}
+	n->cur_ioas = d->attached_ioas;
+	if (n->live)
+		return 0;
+	ret = ctrl_enable(e);
+	if (!ret)
+		return 0;
+	memcpy(why, e->errmsg, sizeof(why));
+	dma_engine_errmsg(e, "re-initialising the controller: %s", why);
+	return quiesce(e) ? -ETIMEDOUT : -EIO;
+}
+
+static int window_range(struct dma_engine *e, uint64_t dev_off, uint64_t len, uint64_t *slba,
+			uint32_t *nlb)
+{
+	struct nvme *n = e->priv;
+	int ret = nvme_lba_range(dev_off, len, n->lba_shift, n->window, slba, nlb);
+
+	if (ret == -EINVAL)
+		dma_engine_errmsg(e, "NVMe moves whole %u-byte logical blocks: dev_offset 0x%llx and length 0x%llx must be multiples of it",
+				  1u << n->lba_shift, (unsigned long long)dev_off, (unsigned long long)len);
+	else if (ret)
+		dma_engine_errmsg(e, "device range 0x%llx+0x%llx is outside the window on namespace %u (its first 0x%llx bytes; Identify at dev_offset 0x%llx)",
+				  (unsigned long long)dev_off, (unsigned long long)len, n->nsid,
+				  (unsigned long long)n->window, NVME_DEV_IDENTIFY);
+	return ret;
+}
+
+/* start a data command: PRPs for [iova, iova + len) (the list in the region), then submit */
+static int start(struct dma_engine *e, bool io_queue, uint8_t opc, struct nvme_sqe *cmd,
+		 uint64_t iova, uint64_t len, const char *what)
+{
+	struct nvme *n = e->priv;
+	int ret = nvme_prp_build(iova, len, NVME_PAGE_SHIFT, (uint64_t *)(n->mem + MEM_PRP),
+				 NVME_PAGE / sizeof(uint64_t), n->mem_iova + MEM_PRP, &cmd->prp1,
+				 &cmd->prp2);
+
+	if (ret < 0) {
+		dma_engine_errmsg(e, "%s: no PRPs for IOVA 0x%llx+0x%llx: %s", what,
+				  (unsigned long long)iova, (unsigned long long)len, strerror(-ret));
+		return ret;
+	}
+	n->io.cq = io_queue ? &n->cq : &n->acq;
+	n->io.opc = opc;
+	n->io.what = what;
+	n->io.iova = iova;
+	n->io.len = len;
+	n->io.slba = (uint64_t)cmd->cdw11 << 32 | cmd->cdw10;
+	n->io.nlb = (cmd->cdw12 & 0xffff) + 1;
+	n->io.cid = submit(n, io_queue ? &n->sq : &n->asq, cmd, opc);
+	return 0;
+}
+
+static void rw_cmd(struct nvme *n, struct nvme_sqe *cmd, uint64_t slba, uint32_t nlb)
+{
+	*cmd = (struct nvme_sqe){
+		.nsid = n->nsid,
+		.cdw10 = (uint32_t)slba,
+		.cdw11 = (uint32_t)(slba >> 32),
+		.cdw12 = nlb - 1,
+	};
+}
+
+/* the started command to its end: 0, a status (> 0), or -EIO / -ETIMEDOUT after quiescing */
+static int finish(struct dma_engine *e, unsigned int timeout_ms)
+{
+	struct nvme *n = e->priv;
+	uint16_t status;
+	int ret = reap(e, n->io.cq, n->io.cid, n->io.what, timeout_ms, &status);
+
+	if (!ret)
+		return status;
+	/* the controller's own DMA failed, or it went silent: stop it before anything else */
+	return quiesce(e) ? -ETIMEDOUT : -EIO;
+}
+
+/* a Read into the engine's own buffer, start to end: 0 or -errno with e->errmsg */
+static int read_own(struct dma_engine *e, uint64_t slba, uint32_t nlb, const char *what)
+{
+	struct nvme *n = e->priv;
+	struct nvme_sqe cmd;
+	char buf[96];
+	int ret;
+
+	rw_cmd(n, &cmd, slba, nlb);
+	ret = start(e, true, NVME_CMD_READ, &cmd, n->mem_iova + MEM_BOUNCE,
+		    (uint64_t)nlb << n->lba_shift, what);
+	if (!ret)
+		ret = finish(e, NVME_CMD_TIMEOUT_MS);
+	if (ret > 0) {
+		nvme_status_describe((uint16_t)ret, buf, sizeof(buf));
+		dma_engine_errmsg(e, "%s: %s", what, buf);
+		ret = -EIO;
+	}
+	return ret;
+}
+
+static size_t first_difference(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* a Compare said the bytes differ: did the scenario ask for new bytes, or did the device misread? */
+static int miscompare(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+	struct test_device *d = e->dev;
+	uint64_t iova = n->io.iova, len = n->io.len, slba = n->io.slba, nlb = n->io.nlb;
+	uint8_t *va;
+	size_t at;
+	int ret;
+
+	if (!d->resolve || d->resolve(d->resolve_ctx, d, iova, len, &va)) {
+		dma_engine_errmsg(e, "Compare Failure: the controller did not read the bytes of LBAs %llu..%llu at IOVA 0x%llx, where the attached domain maps no buffer of the scenario",
+				  (unsigned long long)slba, (unsigned long long)(slba + nlb - 1),
+				  (unsigned long long)iova);
+		return -EIO;
+	}
+	ret = read_own(e, slba, (uint32_t)nlb, "Read after a Compare Failure");
+	if (ret)
+		return ret;
+	at = first_difference(va, n->mem + MEM_BOUNCE, len);
+	if (at < len) {
+		dma_engine_errmsg(e, "without --allow-destructive to_device is an NVMe Compare, and the bytes at IOVA 0x%llx differ from LBAs %llu..%llu (first at +0x%zx): storing new bytes needs --allow-destructive, on a scratch namespace",
+				  (unsigned long long)iova, (unsigned long long)slba,
+				  (unsigned long long)(slba + nlb - 1), at);
+		return -EINVAL;
+	}
+	dma_engine_errmsg(e, "Compare Failure although IOVA 0x%llx holds the bytes of LBAs %llu..%llu for the CPU: the controller read other memory",
+			  (unsigned long long)iova, (unsigned long long)slba,
+			  (unsigned long long)(slba + nlb - 1));
+	return -EIO;
+}
+
+/* Identify Controller into a scenario IOVA: the bytes the CPU sees there must be the data */
+static int check_identify(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+	struct test_device *d = e->dev;
+	uint8_t *va;
+	size_t at;
+
+	if (!d->resolve || d->resolve(d->resolve_ctx, d, n->io.iova, n->io.len, &va))
+		return 0; /* nothing the CPU can look at: the scenario's checks judge */
+	at = first_difference(va, n->ident, sizeof(n->ident));
+	if (at == sizeof(n->ident))
+		return 0;
+	dma_engine_errmsg(e, "Identify Controller completed, but the 4096 bytes at IOVA 0x%llx are not its data (first difference at +0x%zx): they went elsewhere",
+			  (unsigned long long)n->io.iova, at);
+	return -EIO;
+}
+
+static int nvme_to_device(struct dma_engine *e, uint64_t iova, uint64_t dev_off, uint64_t len)
+{
+	struct nvme *n = e->priv;
+	bool write = e->dev->allow_destructive;
+	struct nvme_sqe cmd;
+	uint64_t slba;
+	uint32_t nlb;
+	int ret;
+
+	if (dev_off == NVME_DEV_IDENTIFY) {
+		dma_engine_errmsg(e, "the Identify page (dev_offset 0x%llx) is read-only", NVME_DEV_IDENTIFY);
+		return -EINVAL;
+	}
+	ret = window_range(e, dev_off, len, &slba, &nlb);
+	if (ret)
+		return ret;
+	if (!write && !n->has_compare) {
+		dma_engine_errmsg(e, "without --allow-destructive to_device is an NVMe Compare, which this controller lacks (ONCS bit 0)");
+		return -EINVAL;
+	}
+	ret = prepare(e);
+	if (ret)
+		return ret;
+	rw_cmd(n, &cmd, slba, nlb);
+	return write ? start(e, true, NVME_CMD_WRITE, &cmd, iova, len, "Write")
+		     : start(e, true, NVME_CMD_COMPARE, &cmd, iova, len, "Compare");
+}
+
+static int nvme_from_device(struct dma_engine *e, uint64_t dev_off, uint64_t iova, uint64_t len)
+{
+	struct nvme *n = e->priv;
+	struct nvme_sqe cmd;
+	uint64_t slba;
+	uint32_t nlb;
+	int ret;
+
+	if (dev_off == NVME_DEV_IDENTIFY) {
+		if (len != NVME_IDENTIFY_SIZE) {
+			dma_engine_errmsg(e, "the Identify page (dev_offset 0x%llx) moves exactly 4096 bytes",
+					  NVME_DEV_IDENTIFY);
+			return -EINVAL;
+		}
+		ret = prepare(e);
+		if (ret)
+			return ret;
+		cmd = (struct nvme_sqe){ .cdw10 = NVME_CNS_CTRL };
+		return start(e, false, NVME_ADM_IDENTIFY, &cmd, iova, len, "Identify Controller");
+	}
+	ret = window_range(e, dev_off, len, &slba, &nlb);
+	if (ret)
+		return ret;
+	ret = prepare(e);
+	if (ret)
+		return ret;
+	rw_cmd(n, &cmd, slba, nlb);
+	return start(e, true, NVME_CMD_READ, &cmd, iova, len, "Read");
+}
+
+static int nvme_wait(struct dma_engine *e, unsigned int timeout_ms)
+{
+	struct nvme *n = e->priv;
+	char buf[96];
+	int ret = finish(e, timeout_ms < NVME_CMD_TIMEOUT_MS ? timeout_ms : NVME_CMD_TIMEOUT_MS);
+
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return n->io.cq == &n->acq ? check_identify(e) : 0; /* admin: Identify */
+	if (n->io.opc == NVME_CMD_COMPARE && NVME_STATUS_SCT(ret) == NVME_SCT_MEDIA &&
+	    NVME_STATUS_SC(ret) == NVME_SC_COMPARE_FAILURE)
+		return miscompare(e);
+	nvme_status_describe((uint16_t)ret, buf, sizeof(buf));
+	dma_engine_errmsg(e, "%s of 0x%llx bytes at IOVA 0x%llx: %s", n->io.what,
+			  (unsigned long long)n->io.len, (unsigned long long)n->io.iova, buf);
+	return -EIO;
+}
+
+static int identify(struct dma_engine *e, uint32_t cns, uint32_t nsid, const char *what)
+{
+	struct nvme *n = e->priv;
+	struct nvme_sqe cmd = { .nsid = nsid, .prp1 = n->mem_iova + MEM_ID, .cdw10 = cns };
+
+	return admin(e, &cmd, NVME_ADM_IDENTIFY, what);
+}
+
+/* enable, Identify the controller and its first active namespace, read LBA 0 */
+static int bring_up(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+	const uint8_t *id = n->mem + MEM_ID;
+	unsigned int fmt, ms, lbads;
+	uint32_t lbaf;
+	int ret = ctrl_enable(e);
+
+	if (ret)
+		return ret;
+	ret = identify(e, NVME_CNS_CTRL, 0, "Identify Controller");
+	if (ret)
+		return ret;
+	memcpy(n->ident, id, sizeof(n->ident));
+	n->mdts_bytes = nvme_mdts_bytes(n->ident[NVME_ID_CTRL_MDTS], n->cap.mps_min_shift);
+	n->has_compare = le16(n->ident + NVME_ID_CTRL_ONCS) & NVME_ONCS_COMPARE;
+	/* the first active namespace (controllers before NVMe 1.1 lack the list: namespace 1) */
+	n->nsid = identify(e, NVME_CNS_ACTIVE_NS_LIST, 0, "Identify Active Namespace List") ? 1 : le32(id);
+	if (!n->nsid) {
+		dma_engine_errmsg(e, "the controller has no active namespace");
+		return -ENODEV;
+	}
+	ret = identify(e, NVME_CNS_NS, n->nsid, "Identify Namespace");
+	if (ret)
+		return ret;
+	n->nsze = le64(id + NVME_ID_NS_NSZE);
+	fmt = (id[NVME_ID_NS_FLBAS] & 0xf) | ((id[NVME_ID_NS_FLBAS] >> 5) & 0x3) << 4;
+	lbaf = le32(id + NVME_ID_NS_LBAF + 4 * fmt);
+	ms = lbaf & 0xffff;
+	lbads = (lbaf >> 16) & 0xff;
+	if (lbads < 9 || lbads > 16 || ms || (id[NVME_ID_NS_DPS] & 7)) {
+		dma_engine_errmsg(e, "namespace %u: format %u (2^%u-byte blocks, %u metadata bytes, protection %u) is not plain data",
+				  n->nsid, fmt, lbads, ms, id[NVME_ID_NS_DPS] & 7);
+		return -EOPNOTSUPP;
+	}
+	n->lba_shift = lbads;
+	n->window = n->nsze << lbads;
+	if (n->nsze > NVME_DEV_IDENTIFY >> lbads)
+		n->window = NVME_DEV_IDENTIFY;
+	return read_own(e, 0, 1, "Read of LBA 0");
+}
+
+static int nvme_probe(const struct test_device *dev)
+{
+	if (dev->ops != &vfio_device_ops)
+		return -ENODEV;
+	return dev->vdev.class_code == NVME_CLASS_CODE ? 0 : -ENODEV;
+}
+
+static void ascii_field(char *out, const uint8_t *in, size_t len)
+{
+	memcpy(out, in, len);
+	out[len] = '\0';
+	while (len && (out[len - 1] == ' ' || out[len - 1] == '\0'))
+		out[--len] = '\0';
+}
+
+static int nvme_init(struct dma_engine *e)
+{
+	struct test_device *d = e->dev;
+	struct nvme *n = calloc(1, sizeof(*n));
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), align = 0, max;
+	struct iova_range *r = NULL;
+	char sn[21], mn[41];
+	uint32_t ioas, pt;
+	size_t nr = 0;
+	void *bar;
+	int ret;
+
+	if (!n)
+		return -ENOMEM;
+	e->priv = n;
+	ret = vfio_bar_mmap(e->vdev, 0, &bar, &n->bar_size);
+	if (ret)
+		goto err_free;
+	n->bar = bar;
+	nvme_cap_decode(rd64(n, NVME_REG_CAP), &n->cap);
+	if (!n->cap.css_nvm || n->cap.mps_min_shift > NVME_PAGE_SHIFT ||
+	    n->bar_size < NVME_REG_DBS + 4ull * n->cap.db_stride) {
+		pr_err("%s: CAP 0x%llx: no NVM command set, no 4 KiB pages or a BAR too small",
+		       e->vdev->bdf, (unsigned long long)rd64(n, NVME_REG_CAP));
+		ret = -EOPNOTSUPP;
+		goto err_unmap_bar;
+	}
+	n->depth = n->cap.mqes < NVME_QDEPTH ? (uint16_t)n->cap.mqes : NVME_QDEPTH;
+	ret = ctrl_disable(e);
+	if (ret)
+		goto err_unmap_bar;
+	n->mem_size = (MEM_SIZE + page - 1) & ~(page - 1);
+	n->mem = mmap(NULL, n->mem_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		      -1, 0);
+	if (n->mem == MAP_FAILED) {
+		ret = -errno;
+		goto err_unmap_bar;
+	}
+	/* the bring-up needs DMA, and the scenario has attached nothing yet: a private IOAS */
+	ret = iommufd_ioas_alloc(d->iommufd, &ioas);
+	if (ret)
+		goto err_munmap;
+	pt = ioas;
+	ret = d->ops->attach(d, d->iommufd, &pt);
+	if (ret) {
+		dma_engine_errmsg(e, "attaching to a private IOAS for the bring-up: %s", strerror(-ret));
+		goto err_destroy;
+	}
+	ret = iommufd_ioas_iova_ranges(d->iommufd, ioas, &r, &nr, &align);
+	if (!ret) {
+		ret = nvme_pick_window(r, nr, n->mem_size, align > NVME_IOVA_ALIGN ? align : NVME_IOVA_ALIGN,
+				       e->limits.iova_max < NVME_IOVA_TOP ? e->limits.iova_max : NVME_IOVA_TOP,
+				       &n->mem_iova);
+		free(r);
+	}
+	if (ret) {
+		dma_engine_errmsg(e, "no room for 0x%llx bytes of queues in the usable IOVA ranges: %s",
+				  (unsigned long long)n->mem_size, strerror(-ret));
+		goto err_detach;
+	}
+	ret = map_into(e, ioas);
+	if (ret)
+		goto err_detach;
+	n->cur_ioas = ioas;
+	ret = bring_up(e);
+	if (ret)
+		goto err_disable;
+	/* the controller stays enabled and idle; the region follows the device to its IOAS */
+	d->ops->detach(d, d->iommufd);
+	iommufd_destroy(d->iommufd, ioas);
+	n->nmapped = 0;
+	n->cur_ioas = 0;
+
+	max = NVME_MAX_XFER;
+	if (n->mdts_bytes && n->mdts_bytes < max)
+		max = n->mdts_bytes;
+	if ((65536ull << n->lba_shift) < max)
+		max = 65536ull << n->lba_shift;
+	e->limits.max_transfer = max;
+	ascii_field(sn, n->ident + NVME_ID_CTRL_SN, 20);
+	ascii_field(mn, n->ident + NVME_ID_CTRL_MN, 40);
+	pr_info("%s: %s (SN %s), NVMe %u.%u, max transfer %llu KiB (MDTS %u), Compare %s; namespace %u: %llu x %u bytes, window 0x%llx; queues at IOVA 0x%llx",
+		e->vdev->bdf, mn, sn, rd32(n, NVME_REG_VS) >> 16, (rd32(n, NVME_REG_VS) >> 8) & 0xff,
+		(unsigned long long)max >> 10, n->ident[NVME_ID_CTRL_MDTS], n->has_compare ? "yes" : "no",
+		n->nsid, (unsigned long long)n->nsze, 1u << n->lba_shift, (unsigned long long)n->window,
+		(unsigned long long)n->mem_iova);
+	return 0;
+err_disable:
+	ctrl_disable(e);
+err_detach:
+	d->ops->detach(d, d->iommufd);
+err_destroy:
+	iommufd_destroy(d->iommufd, ioas);
+err_munmap:
+	munmap(n->mem, n->mem_size);
+err_unmap_bar:
+	vfio_bar_unmap(bar, n->bar_size);
+err_free:
+	if (e->errmsg[0])
+		pr_err("%s: %s", e->vdev->bdf, e->errmsg);
+	free(n);
+	e->priv = NULL;
+	return ret;
+}
+
+/* disabled, so nothing DMAs into memory about to go, and as the kernel's nvme driver expects it */
+static void nvme_remove(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+
+	if (!n)
+		return;
+	if (ctrl_disable(e))
+		pr_err("%s: the controller does not stop: %s", e->vdev->bdf, e->errmsg);
+	for (size_t i = 0; i < n->nmapped; i++) /* the IOAS may be gone already */
+		iommufd_ioas_unmap(e->dev->iommufd, n->mapped[i], n->mem_iova, n->mem_size, NULL);
+	munmap(n->mem, n->mem_size);
+	vfio_bar_unmap((void *)n->bar, n->bar_size);
+	free(n);
+	e->priv = NULL;
+}
+
+const struct dma_engine_ops nvme_engine_ops = {
+	.name = "nvme",
+	.description = "NVMe controllers (class 01:08:02): Read into memory, Compare from memory "
+		       "(Write with --allow-destructive), Identify; queues DMA-mapped in the "
+		       "attached IOAS; faults reported as EIO",
+	.probe = nvme_probe,
+	.init = nvme_init,
+	.remove = nvme_remove,
+	.to_device = nvme_to_device,
+	.from_device = nvme_from_device,
+	.wait = nvme_wait,
+	.limits = {
+		.max_transfer = NVME_MAX_XFER, /* narrowed by MDTS at init */
+		.device_window = NVME_DEV_IDENTIFY + NVME_IDENTIFY_SIZE,
+		.iova_max = UINT64_MAX,
+		.align = 4, /* PRP entries are dword-aligned */
+		.pasid = false,
+	},
+	.reports_faults = false, /* see the header: blocked data may complete silently */
+};
