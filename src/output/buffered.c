@@ -1,52 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Per-output state and UTF-8 repair for the formats that write at run end (see buffered.h). */
-#include <errno.h>
+#define LOG_PREFIX "output: "
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "buffered.h"
+#include "iommutest/log.h"
 
 struct priv_entry {
 	const struct output *o;
+	const struct out_priv_type *type;
 	void *priv;
 	struct priv_entry *next;
 };
 
 static struct priv_entry *priv_list;
 
-void *out_priv_get(const struct output *o)
+void *out_priv(struct output *o, const struct out_priv_type *t)
 {
-	for (struct priv_entry *e = priv_list; e; e = e->next)
-		if (e->o == o)
+	struct priv_entry *e;
+
+	for (e = priv_list; e; e = e->next)
+		if (e->o == o && e->type == t)
 			return e->priv;
-	return NULL;
-}
-
-int out_priv_attach(struct output *o, void *priv)
-{
-	struct priv_entry *e = malloc(sizeof(*e));
-
-	if (!e)
-		return -ENOMEM;
-	*e = (struct priv_entry){ .o = o, .priv = priv, .next = priv_list };
+	e = malloc(sizeof(*e));
+	if (e)
+		*e = (struct priv_entry){ .o = o, .type = t, .priv = t->create(), .next = priv_list };
+	if (!e || !e->priv) {
+		free(e);
+		pr_err("out of memory: no %s results", t->name);
+		return NULL;
+	}
 	priv_list = e;
-	return 0;
+	return e->priv;
 }
 
-void *out_priv_detach(struct output *o)
+void out_priv_drop(struct output *o, const struct out_priv_type *t)
 {
 	for (struct priv_entry **pp = &priv_list; *pp; pp = &(*pp)->next) {
 		struct priv_entry *e = *pp;
-		void *priv;
 
-		if (e->o != o)
+		if (e->o != o || e->type != t)
 			continue;
-		priv = e->priv;
 		*pp = e->next;
+		t->destroy(e->priv);
 		free(e);
-		return priv;
+		return;
 	}
-	return NULL;
 }
 
 size_t utf8_decode(const char *str, uint32_t *cp)

@@ -13,12 +13,18 @@
 
 #include "iommutest/output.h"
 
-/* The state attached to o, or NULL. */
-void *out_priv_get(const struct output *o);
-/* Attach priv to o (replacing nothing: detach first). 0 or -ENOMEM. */
-int out_priv_attach(struct output *o, void *priv);
-/* Detach and return the state of o (NULL if none); the caller frees it. */
-void *out_priv_detach(struct output *o);
+/* How a format makes and frees its state. */
+struct out_priv_type {
+	const char *name;      /* "JSON": for the message when create fails */
+	void *(*create)(void); /* NULL on ENOMEM */
+	void (*destroy)(void *priv);
+};
+
+/* The state of type t attached to o, made and attached on first use (so that events without
+ * run_begin are still recorded); NULL on ENOMEM, which is logged. */
+void *out_priv(struct output *o, const struct out_priv_type *t);
+/* Detach o's state of type t, if any, and destroy it. */
+void out_priv_drop(struct output *o, const struct out_priv_type *t);
 
 #define UTF8_REPLACEMENT 0xfffdu
 

@@ -66,15 +66,15 @@ static void append(struct json_out *j, json_t *arr, json_t *val)
 		j->oom = true;
 }
 
-static void json_out_free(struct json_out *j)
+static void json_out_free(void *priv)
 {
-	if (!j)
-		return;
+	struct json_out *j = priv;
+
 	json_decref(j->doc);
 	free(j);
 }
 
-static struct json_out *json_out_new(void)
+static void *json_out_new(void)
 {
 	struct json_out *j = calloc(1, sizeof(*j));
 
@@ -104,21 +104,13 @@ err_free:
 	return NULL;
 }
 
-/* The state of o, created on first use so that events without run_begin are still recorded. */
+static const struct out_priv_type json_state = {
+	.name = "JSON", .create = json_out_new, .destroy = json_out_free,
+};
+
 static struct json_out *state(struct output *o)
 {
-	struct json_out *j = out_priv_get(o);
-
-	if (j)
-		return j;
-	j = json_out_new();
-	if (j && out_priv_attach(o, j)) {
-		json_out_free(j);
-		j = NULL;
-	}
-	if (!j)
-		pr_err("out of memory: no JSON results");
-	return j;
+	return out_priv(o, &json_state);
 }
 
 /* The scenario being reported; one is opened when an event comes without scenario_begin. */
@@ -151,9 +143,9 @@ static json_t *scenario(struct json_out *j, unsigned int idx, const char *name, 
 
 static void json_run_begin(struct output *o, unsigned int nscenarios)
 {
-	struct json_out *j = out_priv_detach(o);
+	struct json_out *j;
 
-	json_out_free(j); /* a previous run on the same output that never ended */
+	out_priv_drop(o, &json_state); /* a previous run on the same output that never ended */
 	j = state(o);
 	if (j)
 		set(j, j->doc, "planned", json_integer(nscenarios));
@@ -232,7 +224,7 @@ static void json_run_end(struct output *o, const struct totals *t)
 		pr_err("writing the results: %s", ferror(o->f) ? "write error" : "out of memory");
 	if (j->oom)
 		pr_err("out of memory: the JSON results are incomplete");
-	json_out_free(out_priv_detach(o));
+	out_priv_drop(o, &json_state);
 }
 
 const struct output_ops json_output_ops = {

@@ -115,10 +115,10 @@ static void put_seconds(FILE *f, uint64_t ns)
 		(unsigned long long)(ns % 1000000000ull / 1000000ull));
 }
 
-static void junit_out_free(struct junit_out *j)
+static void junit_out_free(void *priv)
 {
-	if (!j)
-		return;
+	struct junit_out *j = priv;
+
 	membuf_free(&j->cases);
 	membuf_free(&j->log);
 	membuf_free(&j->outside);
@@ -127,7 +127,7 @@ static void junit_out_free(struct junit_out *j)
 	free(j);
 }
 
-static struct junit_out *junit_out_new(void)
+static void *junit_out_new(void)
 {
 	struct junit_out *j = calloc(1, sizeof(*j));
 
@@ -140,21 +140,13 @@ static struct junit_out *junit_out_new(void)
 	return j;
 }
 
-/* The state of o, created on first use so that events without run_begin are still recorded. */
+static const struct out_priv_type junit_state = {
+	.name = "JUnit", .create = junit_out_new, .destroy = junit_out_free,
+};
+
 static struct junit_out *state(struct output *o)
 {
-	struct junit_out *j = out_priv_get(o);
-
-	if (j)
-		return j;
-	j = junit_out_new();
-	if (j && out_priv_attach(o, j)) {
-		junit_out_free(j);
-		j = NULL;
-	}
-	if (!j)
-		pr_err("out of memory: no JUnit results");
-	return j;
+	return out_priv(o, &junit_state);
 }
 
 /* forget the current scenario: its file, its log, its failing step */
@@ -172,7 +164,7 @@ static void case_reset(struct junit_out *j)
 
 static void junit_run_begin(struct output *o, unsigned int nscenarios)
 {
-	junit_out_free(out_priv_detach(o)); /* a previous run on the same output that never ended */
+	out_priv_drop(o, &junit_state); /* a previous run on the same output that never ended */
 	state(o);
 }
 
@@ -314,7 +306,7 @@ static void junit_run_end(struct output *o, const struct totals *t)
 		pr_err("out of memory: the JUnit results are incomplete");
 	if (ferror(o->f))
 		pr_err("writing the results: write error");
-	junit_out_free(out_priv_detach(o));
+	out_priv_drop(o, &junit_state);
 }
 
 const struct output_ops junit_output_ops = {
