@@ -47,18 +47,44 @@ static const char *const hw_info_type_names[] = {
 	"none", "intel_vtd", "arm_smmuv3", "tegra241_cmdqv", "amd", "selftest", NULL,
 };
 
-/* copy src into dst escaping control bytes (\xNN): the error line stays one printable line */
+/* length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is not one */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+		   (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (n == 2 && s[0] < 0xc2)
+		return 0; /* overlong */
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * Copy src into dst with control bytes and bytes that are not well-formed UTF-8 (a character cut
+ * by a %.Ns or by jansson's quote of the input) written as \xNN: the error line stays one
+ * printable, valid line whatever the file holds.
+ */
 static void escape_controls(char *dst, size_t dstlen, const char *src)
 {
+	const unsigned char *p = (const unsigned char *)src;
 	size_t o = 0;
 
-	for (; *src && o + 5 < dstlen; src++) {
-		unsigned char c = (unsigned char)*src;
+	while (*p && o + 5 < dstlen) {
+		size_t n = utf8_len(p);
 
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(dst + o, dstlen - o, "\\x%02x", c);
-		else
-			dst[o++] = (char)c;
+		if (n == 1 && *p >= 0x20 && *p != 0x7f) {
+			dst[o++] = (char)*p++;
+		} else if (n > 1 && o + n < dstlen) {
+			memcpy(dst + o, p, n);
+			o += n;
+			p += n;
+		} else if (n > 1) {
+			break;
+		} else {
+			o += (size_t)snprintf(dst + o, dstlen - o, "\\x%02x", *p++);
+		}
 	}
 	dst[o] = '\0';
 }

@@ -22,7 +22,7 @@ static const struct arg_def attach_argdefs[] = {
 	  .off = offsetof(struct attach_args, to), .help = "the IOAS or HWPT to attach to" },
 	{ .name = "pasid", .type = ARG_U64,
 	  .off = offsetof(struct attach_args, pasid), .help = "attach this PASID instead of the RID" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int attach_validate(struct load_ctx *lc, struct step *st)
@@ -118,7 +118,7 @@ static const struct arg_def detach_argdefs[] = {
 	  .off = offsetof(struct detach_args, device), .help = "the device" },
 	{ .name = "pasid", .type = ARG_U64,
 	  .off = offsetof(struct detach_args, pasid), .help = "detach this PASID instead of the RID" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int detach_validate(struct load_ctx *lc, struct step *st)
@@ -166,7 +166,7 @@ static const struct arg_def destroy_argdefs[] = {
 	{ .name = "object", .type = ARG_REF, .kinds = OBJ_KERNEL, .required = true,
 	  .kills = true, .off = offsetof(struct destroy_args, object),
 	  .help = "the IOAS, HWPT, vIOMMU, vDEVICE or vEVENTQ" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int destroy_run(struct run_ctx *rc, const struct step *st)
@@ -204,7 +204,7 @@ static const struct arg_def pasid_check_argdefs[] = {
 	{ .name = "hwpt", .type = ARG_REF, .kinds = OBJ_HWPT,
 	  .off = offsetof(struct pasid_check_args, hwpt),
 	  .help = "the HWPT it must be attached to (absent: it must be detached)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int pasid_check_validate(struct load_ctx *lc, struct step *st)

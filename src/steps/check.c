@@ -18,7 +18,7 @@ static const struct arg_def mark_argdefs[] = {
 	  .off = offsetof(struct mark_args, name), .help = "name of the snapshot" },
 	{ .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER,
 	  .off = offsetof(struct mark_args, buffer), .help = "snapshot only this buffer (default: all)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int mark_run(struct run_ctx *rc, const struct step *st)
@@ -86,7 +86,7 @@ static const struct arg_def check_argdefs[] = {
 	{ .name = "unchanged_since", .type = ARG_REF, .kinds = OBJ_MARK,
 	  .off = offsetof(struct check_args, unchanged_since),
 	  .help = "the bytes are as they were at this mark" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int check_validate(struct load_ctx *lc, struct step *st)

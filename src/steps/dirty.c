@@ -58,7 +58,7 @@ static const struct arg_def dirty_tracking_argdefs[] = {
 	  .off = offsetof(struct dirty_range, hwpt), .help = "the HWPT (allocated with dirty_tracking)" },
 	{ .name = "enable", .type = ARG_BOOL, .def = "true",
 	  .off = offsetof(struct dirty_range, enable), .help = "enable (true) or disable" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int dirty_tracking_run(struct run_ctx *rc, const struct step *st)
@@ -83,7 +83,7 @@ static const struct arg_def mock_dirty_argdefs[] = {
 	RANGE_ARGS,
 	{ .name = "stride", .type = ARG_U64, .def = "1",
 	  .off = offsetof(struct dirty_range, stride), .help = "mark every stride-th page" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int mock_dirty_run(struct run_ctx *rc, const struct step *st)
@@ -127,7 +127,7 @@ static const struct arg_def dirty_bitmap_argdefs[] = {
 	  .help = "the dirty pages must be exactly every stride-th page" },
 	{ .name = "clear", .type = ARG_BOOL, .def = "true",
 	  .off = offsetof(struct dirty_range, clear), .help = "clear the bits read (false: NO_CLEAR)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int dirty_bitmap_run(struct run_ctx *rc, const struct step *st)

@@ -45,7 +45,7 @@ static const struct arg_def dma_argdefs[] = {
 	  .off = offsetof(struct dma_args, blocked),
 	  .help = "the IOMMU must stop this transfer: an engine that reports faults must report one "
 		  "(EIO); for one that does not, later checks judge the bytes" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int dma_validate(struct load_ctx *lc, struct step *st)

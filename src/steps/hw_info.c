@@ -28,7 +28,7 @@ static const struct arg_def hw_info_argdefs[] = {
 	  .off = offsetof(struct hw_info_args, capabilities), .help = "capability bits that must be set" },
 	{ .name = "max_pasid_log2", .type = ARG_U64,
 	  .off = offsetof(struct hw_info_args, max_pasid_log2), .help = "expected out_max_pasid_log2" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int hw_info_validate(struct load_ctx *lc, struct step *st)

@@ -65,7 +65,7 @@ static const struct arg_def hwpt_alloc_argdefs[] = {
 	{ .name = "data", .type = ARG_STRINGS,
 	  .off = offsetof(struct hwpt_alloc_args, data),
 	  .help = "the driver data as 64-bit little-endian words, e.g. [\"0x9\", \"0x0\"] for an STE" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int hwpt_alloc_validate(struct load_ctx *lc, struct step *st)

@@ -16,7 +16,7 @@ struct ioas_alloc_args {
 static const struct arg_def ioas_alloc_argdefs[] = {
 	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_IOAS, .required = true,
 	  .off = offsetof(struct ioas_alloc_args, name), .help = "name of the new IOAS" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int ioas_alloc_run(struct run_ctx *rc, const struct step *st)
@@ -65,7 +65,7 @@ static const struct arg_def ioas_map_argdefs[] = {
 	  .off = offsetof(struct ioas_map_args, access), .help = "device access: read, write" },
 	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_MAPPING,
 	  .off = offsetof(struct ioas_map_args, name), .help = "name of the mapping, usable as an IOVA" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int ioas_map_validate(struct load_ctx *lc, struct step *st)
@@ -147,7 +147,7 @@ static const struct arg_def ioas_unmap_argdefs[] = {
 	  .off = offsetof(struct ioas_unmap_args, length), .help = "bytes to unmap" },
 	{ .name = "all", .type = ARG_BOOL,
 	  .off = offsetof(struct ioas_unmap_args, all), .help = "unmap everything in the IOAS" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int ioas_unmap_validate(struct load_ctx *lc, struct step *st)
@@ -231,7 +231,7 @@ static const struct arg_def ioas_iova_ranges_argdefs[] = {
 	{ .name = "allowed", .type = ARG_BOOL, .def = "true",
 	  .off = offsetof(struct ioas_iova_ranges_args, allowed),
 	  .help = "true: the range must lie inside one allowed range; false: it must overlap none" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)

@@ -83,7 +83,7 @@ static const struct arg_def smmuv3_s1_argdefs[] = {
 	{ .name = "ips", .type = ARG_U64, .def = "5",
 	  .off = offsetof(struct smmuv3_s1_args, ips),
 	  .help = "intermediate physical address size (IDR5.OAS encoding; 5 = 48 bits)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int smmuv3_s1_validate(struct load_ctx *lc, struct step *st)
@@ -153,7 +153,7 @@ static const struct arg_def s1_map_argdefs[] = {
 	  .off = offsetof(struct s1_map_args, ipa), .help = "s1_map: the stage-1 output (an IOVA of the parent)" },
 	{ .name = "length", .type = ARG_U64, .required = true,
 	  .off = offsetof(struct s1_map_args, length), .help = "bytes (4K multiple)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int s1_map_validate(struct load_ctx *lc, struct step *st)

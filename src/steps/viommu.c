@@ -35,7 +35,7 @@ static const struct arg_def viommu_alloc_argdefs[] = {
 	  .off = offsetof(struct viommu_alloc_args, hwpt), .help = "the NEST_PARENT HWPT (stage 2)" },
 	{ .name = "type", .type = ARG_ENUM, .enums = viommu_types, .def = "arm_smmuv3",
 	  .off = offsetof(struct viommu_alloc_args, type), .help = "vIOMMU type: arm_smmuv3" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int viommu_alloc_run(struct run_ctx *rc, const struct step *st)
@@ -79,7 +79,7 @@ static const struct arg_def vdevice_alloc_argdefs[] = {
 	{ .name = "virt_id", .type = ARG_U64, .required = true,
 	  .off = offsetof(struct vdevice_alloc_args, virt_id),
 	  .help = "its ID as the guest sees it (SMMUv3: the virtual StreamID)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int vdevice_alloc_run(struct run_ctx *rc, const struct step *st)
@@ -127,7 +127,7 @@ static const struct arg_def hwpt_invalidate_argdefs[] = {
 	  .help = "the vDEVICE whose virtual StreamID cfgi_* commands name" },
 	{ .name = "asid", .type = ARG_U64, .def = "1",
 	  .off = offsetof(struct hwpt_invalidate_args, asid), .help = "the ASID tlbi_nh_asid names" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static const struct arg_enum smmu_cmds[] = {
@@ -208,7 +208,7 @@ static const struct arg_def veventq_alloc_argdefs[] = {
 	  .off = offsetof(struct veventq_alloc_args, viommu), .help = "the vIOMMU" },
 	{ .name = "depth", .type = ARG_U64, .def = "64",
 	  .off = offsetof(struct veventq_alloc_args, depth), .help = "events it holds" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static int veventq_alloc_run(struct run_ctx *rc, const struct step *st)
@@ -253,7 +253,7 @@ static const struct arg_def veventq_read_argdefs[] = {
 	  .help = "every event must have this SMMUv3 event id (0x10 = F_TRANSLATION)" },
 	{ .name = "timeout_ms", .type = ARG_U64, .def = "2000",
 	  .off = offsetof(struct veventq_read_args, timeout_ms), .help = "how long to wait" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 struct vevent {
