@@ -55,7 +55,7 @@ static void usage(FILE *f)
 	      "      --allow-destructive\n"
 	      "                     let DMA engines write the devices' storage (nvme: to_device is a\n"
 	      "                     Write to the namespace instead of a Compare); scratch devices only\n"
-	      "  -f, --format NAME  results format (ktap)\n"
+	      "  -f, --format NAME  results format: ktap (default), json, junit\n"
 	      "  -o, --output FILE  write results to FILE instead of stdout\n"
 	      "  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
 	      "  -t, --trace FILE   every ioctl issued, as JSON lines (name, argument bytes, result,\n"

@@ -24,7 +24,9 @@ struct output_ops {
 	void (*step_result)(struct output *o, unsigned int idx, const char *name, enum result r,
 			    const char *reason);
 	void (*diag)(struct output *o, int nested, const char *line);
-	void (*scenario_end)(struct output *o, unsigned int idx, const char *name, enum result r,
+	/* file: the scenario's file, also for one skipped before scenario_begin */
+	void (*scenario_end)(struct output *o, unsigned int idx, const char *name, const char *file,
+			     enum result r,
 			     const char *reason, uint64_t duration_ns);
 	void (*run_end)(struct output *o, const struct totals *t);
 };
@@ -45,8 +47,8 @@ void out_scenario_begin(struct output *o, unsigned int idx, const char *name, co
 void out_step_result(struct output *o, unsigned int idx, const char *name, enum result r,
 		     const char *reason);
 void out_diag(struct output *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void out_scenario_end(struct output *o, unsigned int idx, const char *name, enum result r,
-		      const char *reason, uint64_t duration_ns);
+void out_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
+		      enum result r, const char *reason, uint64_t duration_ns);
 void out_run_end(struct output *o);
 /* kselftest exit code from the totals: 0 pass, 1 fail, 4 all skipped */
 int out_exit_code(const struct output *o);

@@ -494,13 +494,13 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 
 	rc.objs = calloc(sc->nsyms + 1, sizeof(*rc.objs));
 	if (!rc.objs) {
-		out_scenario_end(out, idx, sc->name, RESULT_ERROR, "out of memory", 0);
+		out_scenario_end(out, idx, sc->name, sc->file, RESULT_ERROR, "out of memory", 0);
 		return RESULT_ERROR;
 	}
 	r = setup(&rc, opts, why, sizeof(why));
 	if (r != RESULT_PASS) {
 		teardown(&rc);
-		out_scenario_end(out, idx, sc->name, r, why, now_ns() - t0);
+		out_scenario_end(out, idx, sc->name, sc->file, r, why, now_ns() - t0);
 		return r;
 	}
 	out_scenario_begin(out, idx, sc->name, sc->file, (unsigned int)sc->nsteps);
@@ -543,7 +543,7 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 			 (unsigned long long)rc.dma_transfers, (unsigned long long)rc.replaces,
 			 (double)rc.dma_transfers * 1e9 / (double)(now_ns() - t0 + 1));
 	teardown(&rc);
-	out_scenario_end(out, idx, sc->name, overall, first, now_ns() - t0);
+	out_scenario_end(out, idx, sc->name, sc->file, overall, first, now_ns() - t0);
 	return overall;
 }
 
@@ -553,7 +553,8 @@ int run_scenarios(struct scenario *const *scs, size_t n, const struct run_opts *
 	out_run_begin(out, (unsigned int)n);
 	for (size_t i = 0; i < n; i++) {
 		if (iommutest_stop) {
-			out_scenario_end(out, (unsigned int)i + 1, scs[i]->name, RESULT_ERROR, "interrupted", 0);
+			out_scenario_end(out, (unsigned int)i + 1, scs[i]->name, scs[i]->file, RESULT_ERROR,
+					 "interrupted", 0);
 			continue;
 		}
 		run_one(scs[i], (unsigned int)i + 1, (unsigned int)n, opts, out);

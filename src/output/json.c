@@ -194,13 +194,13 @@ static void json_diag(struct output *o, int nested, const char *line)
 		append(j, j->diags, jstr(line, false));
 }
 
-static void json_scenario_end(struct output *o, unsigned int idx, const char *name, enum result r,
-			      const char *reason, uint64_t duration_ns)
+static void json_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
+			enum result r, const char *reason, uint64_t duration_ns)
 {
 	struct json_out *j = state(o);
 	json_t *sc;
 
-	if (!j || !(sc = scenario(j, idx, name, NULL)))
+	if (!j || !(sc = scenario(j, idx, name, file)))
 		return;
 	set(j, sc, "index", json_integer(idx));
 	set(j, sc, "name", jstr(name, false));

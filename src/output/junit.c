@@ -224,8 +224,8 @@ static void junit_diag(struct output *o, int nested, const char *line)
 	fputc('\n', f);
 }
 
-static void junit_scenario_end(struct output *o, unsigned int idx, const char *name, enum result r,
-			       const char *reason, uint64_t duration_ns)
+static void junit_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
+			enum result r, const char *reason, uint64_t duration_ns)
 {
 	static const char *const tag[] = {
 		[RESULT_FAIL] = "failure", [RESULT_ERROR] = "error", [RESULT_SKIP] = "skipped",
@@ -235,6 +235,8 @@ static void junit_scenario_end(struct output *o, unsigned int idx, const char *n
 
 	if (!j || !(f = j->cases.f))
 		return;
+	if (!j->file && file && !(j->file = strdup(file))) /* skipped before it began */
+		j->oom = true;
 	j->total_ns += duration_ns;
 	membuf_close(&j->log);
 	fputs("    <testcase name=\"", f);

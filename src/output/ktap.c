@@ -71,8 +71,8 @@ static void ktap_diag(struct output *o, int nested, const char *line)
 	fprintf(o->f, "%s# %s\n", nested ? "    " : "", line);
 }
 
-static void ktap_scenario_end(struct output *o, unsigned int idx, const char *name, enum result r,
-			      const char *reason, uint64_t duration_ns)
+static void ktap_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
+			enum result r, const char *reason, uint64_t duration_ns)
 {
 	result_line(o->f, "", idx, name, r, reason);
 }

@@ -77,8 +77,8 @@ void out_diag(struct output *o, const char *fmt, ...)
 	}
 }
 
-void out_scenario_end(struct output *o, unsigned int idx, const char *name, enum result r,
-		      const char *reason, uint64_t duration_ns)
+void out_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
+		      enum result r, const char *reason, uint64_t duration_ns)
 {
 	switch (r) {
 	case RESULT_PASS: o->totals.pass++; break;
@@ -87,7 +87,7 @@ void out_scenario_end(struct output *o, unsigned int idx, const char *name, enum
 	case RESULT_ERROR: o->totals.error++; break;
 	}
 	if (o->ops->scenario_end)
-		o->ops->scenario_end(o, idx, name, r, reason, duration_ns);
+		o->ops->scenario_end(o, idx, name, file, r, reason, duration_ns);
 	o->in_scenario = 0;
 }
 

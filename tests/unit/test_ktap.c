@@ -22,12 +22,12 @@ int main(int argc, char **argv)
 	out_diag(&o, "two lines\nof diagnostics");
 	out_step_result(&o, 1, "steps[0] ioas_alloc", RESULT_PASS, NULL);
 	out_step_result(&o, 2, "a # in a name", RESULT_PASS, NULL);
-	out_scenario_end(&o, 1, "passes", RESULT_PASS, "", 0);
+	out_scenario_end(&o, 1, "passes", "a.json", RESULT_PASS, "", 0);
 	out_scenario_begin(&o, 2, "fails", NULL, 2);
 	out_step_result(&o, 1, "check", RESULT_FAIL, "3 bytes differ");
 	out_step_result(&o, 2, "later", RESULT_SKIP, "not run after a failure");
-	out_scenario_end(&o, 2, "fails", RESULT_FAIL, "3 bytes differ", 0);
-	out_scenario_end(&o, 3, "skipped", RESULT_SKIP, "needs 1 device(s)", 0);
+	out_scenario_end(&o, 2, "fails", NULL, RESULT_FAIL, "3 bytes differ", 0);
+	out_scenario_end(&o, 3, "skipped", "c.json", RESULT_SKIP, "needs 1 device(s)", 0);
 	out_run_end(&o);
 	CHECK(out_exit_code(&o) == 1);
 	fclose(o.f);
