@@ -60,7 +60,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NVMe structures are l
 #define NVME_QDEPTH 16
 #define NVME_MAX_XFER (1u << 20)         /* fits one PRP list page and the bounce buffer */
 #define NVME_DEV_IDENTIFY (1ull << 30)   /* dev_offset of the Identify Controller page */
-#define NVME_IOVA_TOP ((1ull << 47) - 1) /* the region stays below 128 TiB */
+#define NVME_IOVA_TOP ((1ull << 47) - 1) /* below 128 TiB; lower where a domain needs it */
 #define NVME_IOVA_ALIGN (2ull << 20)
 #define NVME_CMD_TIMEOUT_MS 5000u
 #define NVME_MAX_IOAS 32
@@ -387,6 +387,54 @@ static int ctrl_enable(struct dma_engine *e)
 	return 0;
 }
 
+/* where the region goes in the usable IOVA ranges of ioas (the attached domain's aperture) */
+static int pick_window(struct dma_engine *e, uint32_t ioas, uint64_t *iova)
+{
+	struct nvme *n = e->priv;
+	struct iova_range *r = NULL;
+	uint64_t align = 0;
+	size_t nr = 0;
+	int ret = iommufd_ioas_iova_ranges(e->dev->iommufd, ioas, &r, &nr, &align);
+
+	if (!ret) {
+		ret = nvme_pick_window(r, nr, n->mem_size, align > NVME_IOVA_ALIGN ? align : NVME_IOVA_ALIGN,
+				       e->limits.iova_max < NVME_IOVA_TOP ? e->limits.iova_max : NVME_IOVA_TOP,
+				       iova);
+		free(r);
+	}
+	if (ret)
+		dma_engine_errmsg(e, "no room for 0x%llx bytes of queues in the usable IOVA ranges of IOAS %u: %s",
+				  (unsigned long long)n->mem_size, ioas, strerror(-ret));
+	return ret;
+}
+
+/*
+ * The attached domain's aperture does not take the region where it is (a stage-2 parent can be
+ * narrower than the domain it was placed for): move it lower, out of every IOAS, with the
+ * controller stopped, since its queue addresses change; prepare() re-initialises it.
+ */
+static int relocate(struct dma_engine *e, uint32_t ioas)
+{
+	struct nvme *n = e->priv;
+	uint64_t iova;
+	int ret = pick_window(e, ioas, &iova);
+
+	if (ret)
+		return ret;
+	if (iova == n->mem_iova)
+		return -ERANGE; /* it fits: the map failed for another reason */
+	ret = ctrl_disable(e);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n->nmapped; i++)
+		iommufd_ioas_unmap(e->dev->iommufd, n->mapped[i], n->mem_iova, n->mem_size, NULL);
+	n->nmapped = 0;
+	pr_info("%s: queues move from IOVA 0x%llx to 0x%llx for IOAS %u", e->vdev->bdf,
+		(unsigned long long)n->mem_iova, (unsigned long long)iova, ioas);
+	n->mem_iova = iova;
+	return 0;
+}
+
 /* map the region at its IOVA into ioas (EEXIST: it is there from before, unless the scenario's) */
 static int map_into(struct dma_engine *e, uint32_t ioas)
 {
@@ -397,6 +445,11 @@ static int map_into(struct dma_engine *e, uint32_t ioas)
 	int ret = iommufd_ioas_map(d->iommufd, ioas, n->mem, n->mem_size, &iova, true,
 				   IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
 
+	if ((ret == -EINVAL || ret == -ERANGE) && !relocate(e, ioas)) {
+		iova = n->mem_iova;
+		ret = iommufd_ioas_map(d->iommufd, ioas, n->mem, n->mem_size, &iova, true,
+				       IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
+	}
 	if (ret == -EEXIST && d->resolve &&
 	    (!d->resolve(d->resolve_ctx, d, n->mem_iova, 1, &va) ||
 	     !d->resolve(d->resolve_ctx, d, n->mem_iova + n->mem_size - 1, 1, &va))) {
@@ -740,11 +793,9 @@ static int nvme_init(struct dma_engine *e)
 {
 	struct test_device *d = e->dev;
 	struct nvme *n = calloc(1, sizeof(*n));
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), align = 0, max;
-	struct iova_range *r = NULL;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), max;
 	char sn[21], mn[41];
 	uint32_t ioas, pt;
-	size_t nr = 0;
 	void *bar;
 	int ret;
 
@@ -784,18 +835,9 @@ static int nvme_init(struct dma_engine *e)
 		dma_engine_errmsg(e, "attaching to a private IOAS for the bring-up: %s", strerror(-ret));
 		goto err_destroy;
 	}
-	ret = iommufd_ioas_iova_ranges(d->iommufd, ioas, &r, &nr, &align);
-	if (!ret) {
-		ret = nvme_pick_window(r, nr, n->mem_size, align > NVME_IOVA_ALIGN ? align : NVME_IOVA_ALIGN,
-				       e->limits.iova_max < NVME_IOVA_TOP ? e->limits.iova_max : NVME_IOVA_TOP,
-				       &n->mem_iova);
-		free(r);
-	}
-	if (ret) {
-		dma_engine_errmsg(e, "no room for 0x%llx bytes of queues in the usable IOVA ranges: %s",
-				  (unsigned long long)n->mem_size, strerror(-ret));
+	ret = pick_window(e, ioas, &n->mem_iova);
+	if (ret)
 		goto err_detach;
-	}
 	ret = map_into(e, ioas);
 	if (ret)
 		goto err_detach;
