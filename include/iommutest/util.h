@@ -26,8 +26,5 @@ static inline bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
 /* monotonic clock in nanoseconds */
 uint64_t now_ns(void);
 
-/* strdup that never returns NULL for a non-NULL input unless out of memory (then NULL) */
-char *xstrdup(const char *s);
-
 /* Set by SIGINT/SIGTERM (main.c); long waits check it and unwind through their normal cleanup. */
 extern volatile sig_atomic_t iommutest_stop;

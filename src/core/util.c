@@ -90,8 +90,3 @@ uint64_t now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
-
-char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}

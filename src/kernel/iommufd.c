@@ -154,8 +154,10 @@ int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out)
 		return ret;
 	out->type = cmd.out_data_type;
 	out->data_len = cmd.data_len;
+#ifdef HAVE_IOMMU_HW_INFO_CAPS
 	out->max_pasid_log2 = cmd.out_max_pasid_log2;
 	out->capabilities = cmd.out_capabilities;
+#endif
 	return 0;
 #else
 	return -EOPNOTSUPP;
@@ -164,6 +166,7 @@ int iommufd_get_hw_info(int fd, uint32_t dev_id, struct hw_info_result *out)
 
 int iommufd_hwpt_set_dirty_tracking(int fd, uint32_t hwpt_id, bool enable)
 {
+#ifdef HAVE_IOMMU_DIRTY_TRACKING
 	struct iommu_hwpt_set_dirty_tracking cmd = {
 		.size = sizeof(cmd),
 		.flags = enable ? IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0,
@@ -171,11 +174,15 @@ int iommufd_hwpt_set_dirty_tracking(int fd, uint32_t hwpt_id, bool enable)
 	};
 
 	return IOCTL(fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
 				  uint64_t page_size, uint64_t *bitmap, bool clear)
 {
+#ifdef HAVE_IOMMU_DIRTY_TRACKING
 	struct iommu_hwpt_get_dirty_bitmap cmd = {
 		.size = sizeof(cmd),
 		.hwpt_id = hwpt_id,
@@ -187,6 +194,9 @@ int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint6
 	};
 
 	return IOCTL(fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 int iommufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id, uint32_t hwpt_id, uint32_t *viommu_id)
@@ -231,6 +241,7 @@ int iommufd_vdevice_alloc(int fd, uint32_t viommu_id, uint32_t dev_id, uint64_t 
 int iommufd_hwpt_invalidate(int fd, uint32_t id, uint32_t data_type, const void *entries,
 			    uint32_t entry_len, uint32_t entry_num, uint32_t *done)
 {
+#ifdef HAVE_IOMMU_HWPT_INVALIDATE
 	struct iommu_hwpt_invalidate cmd = {
 		.size = sizeof(cmd),
 		.hwpt_id = id,
@@ -244,6 +255,9 @@ int iommufd_hwpt_invalidate(int fd, uint32_t id, uint32_t data_type, const void 
 	if (done)
 		*done = cmd.entry_num;
 	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 int iommufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t depth,
