@@ -352,6 +352,7 @@ static int cmd_run(int argc, char **argv)
 	size_t n;
 	int rc;
 
+	install_signals(); /* first: a Ctrl-C at any point takes the cleanup path */
 	if (parse_opts(argc, argv, &c) || open_trace(&c))
 		return EXIT_USAGE;
 	out.ops = output_find(c.format);
@@ -373,7 +374,6 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	setvbuf(out.f, NULL, _IOLBF, 0);
-	install_signals();
 	if (c.bind && bind_all(&c, bd)) {
 		restore_all(&c, bd);
 		rc = EXIT_FAIL;
@@ -391,11 +391,11 @@ static int cmd_run(int argc, char **argv)
 	rc = out_exit_code(&out);
 	if (c.bind && restore_all(&c, bd))
 		rc = EXIT_FAIL;
-	if (iommutest_stop) {
+out:
+	if (iommutest_stop) { /* during --bind or during the run: restored either way */
 		fprintf(stderr, "iommutest: interrupted; devices restored, fds closed\n");
 		rc = EXIT_FAIL;
 	}
-out:
 	if (out.f != stdout)
 		fclose(out.f);
 	free_scenarios(scs, n);

@@ -115,6 +115,8 @@ int pci_bind_vfio(const char *bdf, struct bound_device *bd, unsigned int timeout
 
 	memset(bd, 0, sizeof(*bd));
 	snprintf(bd->bdf, sizeof(bd->bdf), "%s", bdf);
+	if (iommutest_stop)
+		return -EINTR; /* interrupted before anything moved */
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
 	if (access(path, F_OK))
 		return -ENODEV;
