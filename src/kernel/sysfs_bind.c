@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,22 @@ static int wait_for_cdev(struct nl_sock *sk, const char *bdf, unsigned int timeo
 	}
 }
 
+/*
+ * One step of the move to vfio-pci, and the check after it: a Ctrl-C between steps stops the
+ * move there (restore undoes what happened). IOMMUTEST_SIGINT_AT=<point> raises SIGINT at that
+ * point ("override", "unbound", "probed"), so the lab can prove the restore from each of these
+ * half-way states; timing a real Ctrl-C into a few-millisecond bind is not reliable.
+ */
+static int bind_step(const char *path, const char *val, const char *point)
+{
+	const char *at = getenv("IOMMUTEST_SIGINT_AT");
+	int ret = sysfs_write(path, val);
+
+	if (!ret && at && !strcmp(at, point))
+		raise(SIGINT);
+	return ret ? ret : iommutest_stop ? -EINTR : 0;
+}
+
 int pci_bind_vfio(const char *bdf, struct bound_device *bd, unsigned int timeout_ms)
 {
 	char path[160], drv[64];
@@ -135,16 +152,16 @@ int pci_bind_vfio(const char *bdf, struct bound_device *bd, unsigned int timeout
 	if (strcmp(drv, "vfio-pci")) {
 		bd->moved = 1; /* from here on, restore undoes whatever part happened */
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-		ret = sysfs_write(path, "vfio-pci");
+		ret = bind_step(path, "vfio-pci", "override");
 		if (ret)
 			goto out;
 		if (drv[0]) {
 			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-			ret = sysfs_write(path, bdf);
+			ret = bind_step(path, bdf, "unbound");
 			if (ret)
 				goto out;
 		}
-		ret = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+		ret = bind_step("/sys/bus/pci/drivers_probe", bdf, "probed");
 		if (ret)
 			goto out;
 	}
