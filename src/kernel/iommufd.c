@@ -287,41 +287,48 @@ int iommufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t de
  * kernel that does not know the ioctl answers ENOTTY; one that does rejects the payload
  * (EINVAL, ENOENT, EOPNOTSUPP...). Nothing is created by these calls.
  */
-#define IOMMUFD_FEATURE(fname, cmdnr, desc) { .name = fname, .what = desc, .cmd = cmdnr }
-static struct feature_probe {
+#define IOMMUFD_FEATURES(X)                                                                       \
+	X("ioas", 0x81, "IOMMU_IOAS_ALLOC/MAP/UNMAP")                                              \
+	X("ioas_copy", 0x83, "IOMMU_IOAS_COPY")                                                    \
+	X("option", 0x87, "IOMMU_OPTION")                                                          \
+	X("hwpt_alloc", 0x89, "IOMMU_HWPT_ALLOC")                                                  \
+	X("hw_info", 0x8a, "IOMMU_GET_HW_INFO")                                                    \
+	X("dirty_tracking", 0x8b, "IOMMU_HWPT_SET_DIRTY_TRACKING / GET_DIRTY_BITMAP")              \
+	X("hwpt_invalidate", 0x8d, "IOMMU_HWPT_INVALIDATE")                                        \
+	X("fault_queue", 0x8e, "IOMMU_FAULT_QUEUE_ALLOC (IOPF)")                                   \
+	X("ioas_map_file", 0x8f, "IOMMU_IOAS_MAP_FILE")                                            \
+	X("viommu", 0x90, "IOMMU_VIOMMU_ALLOC")                                                    \
+	X("vdevice", 0x91, "IOMMU_VDEVICE_ALLOC")                                                  \
+	X("ioas_change_process", 0x92, "IOMMU_IOAS_CHANGE_PROCESS")                                \
+	X("veventq", 0x93, "IOMMU_VEVENTQ_ALLOC")                                                  \
+	X("hw_queue", 0x94, "IOMMU_HW_QUEUE_ALLOC")                                                \
+	X("test_mock", 0xa0, "IOMMU_TEST_CMD (CONFIG_IOMMUFD_TEST mock)")
+
+static const struct feature_probe {
 	const char *name;
 	const char *what;
 	unsigned int cmd; /* IOMMUFD_CMD_* number */
 } feature_probes[] = {
-	IOMMUFD_FEATURE("ioas", 0x81, "IOMMU_IOAS_ALLOC/MAP/UNMAP"),
-	IOMMUFD_FEATURE("ioas_copy", 0x83, "IOMMU_IOAS_COPY"),
-	IOMMUFD_FEATURE("option", 0x87, "IOMMU_OPTION"),
-	IOMMUFD_FEATURE("hwpt_alloc", 0x89, "IOMMU_HWPT_ALLOC"),
-	IOMMUFD_FEATURE("hw_info", 0x8a, "IOMMU_GET_HW_INFO"),
-	IOMMUFD_FEATURE("dirty_tracking", 0x8b, "IOMMU_HWPT_SET_DIRTY_TRACKING / GET_DIRTY_BITMAP"),
-	IOMMUFD_FEATURE("hwpt_invalidate", 0x8d, "IOMMU_HWPT_INVALIDATE"),
-	IOMMUFD_FEATURE("fault_queue", 0x8e, "IOMMU_FAULT_QUEUE_ALLOC (IOPF)"),
-	IOMMUFD_FEATURE("ioas_map_file", 0x8f, "IOMMU_IOAS_MAP_FILE"),
-	IOMMUFD_FEATURE("viommu", 0x90, "IOMMU_VIOMMU_ALLOC"),
-	IOMMUFD_FEATURE("vdevice", 0x91, "IOMMU_VDEVICE_ALLOC"),
-	IOMMUFD_FEATURE("ioas_change_process", 0x92, "IOMMU_IOAS_CHANGE_PROCESS"),
-	IOMMUFD_FEATURE("veventq", 0x93, "IOMMU_VEVENTQ_ALLOC"),
-	IOMMUFD_FEATURE("hw_queue", 0x94, "IOMMU_HW_QUEUE_ALLOC"),
-	IOMMUFD_FEATURE("test_mock", 0xa0, "IOMMU_TEST_CMD (CONFIG_IOMMUFD_TEST mock)"),
+#define X(fname, cmdnr, desc) { .name = fname, .what = desc, .cmd = cmdnr },
+	IOMMUFD_FEATURES(X)
+#undef X
 };
 
+/* the same list, names only, for the loader's "requires.features" */
 const char *const iommufd_feature_names[] = {
-	"ioas", "ioas_copy", "option", "hwpt_alloc", "hw_info", "dirty_tracking",
-	"hwpt_invalidate", "fault_queue", "ioas_map_file", "viommu", "vdevice",
-	"ioas_change_process", "veventq", "hw_queue", "test_mock", NULL,
+#define X(fname, cmdnr, desc) fname,
+	IOMMUFD_FEATURES(X)
+#undef X
+	NULL,
 };
 
+/* what the kernel offers does not change while we run: probed once per process */
 static struct iommufd_feature feature_table[ARRAY_SIZE(feature_probes)];
-static int features_probed_fd = -1;
+static bool features_probed;
 
 size_t iommufd_probe_features(int fd, const struct iommufd_feature **table)
 {
-	if (features_probed_fd != fd) {
+	if (!features_probed) {
 		for (size_t i = 0; i < ARRAY_SIZE(feature_probes); i++) {
 			/* big enough for any of these structs; size 0 fields make them invalid */
 			uint64_t zero[16] = { 0 };
@@ -338,7 +345,7 @@ size_t iommufd_probe_features(int fd, const struct iommufd_feature **table)
 			};
 			pr_debug("probe %s: %s", feature_probes[i].name, errno_name(ret));
 		}
-		features_probed_fd = fd;
+		features_probed = true;
 	}
 	*table = feature_table;
 	return ARRAY_SIZE(feature_probes);
