@@ -39,10 +39,12 @@ extern const struct device_ops mock_device_ops;
 
 /*
  * How an emulated engine finds the memory behind an IOVA of the device's current domain:
- * set by the runner, which knows every mapping. 0 and *va, or -ENOENT when nothing maps it.
+ * set by the runner, which knows every mapping. gone = false: what the IOAS maps there now;
+ * gone = true: what it mapped there last before an unmap (where a stale translation would
+ * still lead; the engine asks the kernel whether it does). 0 and *va, or -ENOENT.
  */
 typedef int (*iova_resolver)(void *ctx, const struct test_device *d, uint64_t iova, uint64_t len,
-			     uint8_t **va);
+			     bool gone, uint8_t **va);
 
 struct test_device {
 	const struct device_ops *ops;

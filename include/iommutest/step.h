@@ -33,6 +33,8 @@ struct step_ops {
 	unsigned int flags;
 	/* Optional load-time checks across arguments; report with load_error(). 0 or -EINVAL. */
 	int (*validate)(struct load_ctx *lc, struct step *st);
+	/* Optional checks against the whole scenario (lc->sc->steps), once every step is parsed. */
+	int (*validate_scenario)(struct load_ctx *lc, struct step *st);
 	/* Optional: update the load-time liveness model (declare/destroy names). */
 	/*
 	 * Run. Returns 0 or -errno of the operation under test (compared with "expect").
@@ -72,11 +74,16 @@ int load_check_range(struct load_ctx *lc, int sym, uint64_t offset, uint64_t *le
 
 /* ---- run time ---- */
 
-/* every live mapping of the run, named or not (what an emulated engine translates through) */
+/*
+ * every mapping of the run, named or not (what an emulated engine translates through); an
+ * unmapped one stays, marked gone, until a new mapping overlaps it: the memory a stale
+ * translation would still reach, which an emulated engine asks the kernel about
+ */
 struct rt_mapping {
 	int ioas; /* symbol */
 	uint64_t iova, length;
 	uint8_t *va;
+	bool gone;
 };
 
 struct rt_object {
@@ -113,11 +120,14 @@ struct run_ctx {
 	char msg[1024];
 	uint64_t dma_transfers;
 	uint64_t replaces; /* attach/replace on an already attached RID */
+	uint64_t iterations; /* repeat iterations begun so far (a `fill` with "vary" adds it) */
+	uint64_t blocked_attempts; /* blocked DMAs the engine completed (judged by the bytes) */
 	struct rt_mapping *maps;
 	size_t nmaps, maps_cap;
 };
 
-/* the mapping table: ioas_map adds, ioas_unmap removes every mapping inside the range */
+/* the mapping table: ioas_map adds (forgetting gone mappings it overlaps), ioas_unmap marks
+ * every mapping inside the range gone */
 int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va);
 void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length);
 

@@ -111,8 +111,19 @@ struct test_device *rt_device(const struct run_ctx *rc, int sym)
 	return rc->objs[sym].dev;
 }
 
+static bool overlaps(const struct rt_mapping *m, int ioas, uint64_t iova, uint64_t length)
+{
+	return m->ioas == ioas && iova <= m->iova + (m->length - 1) && m->iova <= iova + (length - 1);
+}
+
 int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va)
 {
+	for (size_t i = 0; i < rc->nmaps;) {
+		if (rc->maps[i].gone && overlaps(&rc->maps[i], ioas, iova, length))
+			rc->maps[i] = rc->maps[--rc->nmaps];
+		else
+			i++;
+	}
 	if (rc->nmaps == rc->maps_cap) {
 		size_t cap = rc->maps_cap ? rc->maps_cap * 2 : 16;
 		struct rt_mapping *m = realloc(rc->maps, cap * sizeof(*m));
@@ -132,13 +143,11 @@ void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length)
 
 	if (last < iova)
 		last = UINT64_MAX;
-	for (size_t i = 0; i < rc->nmaps;) {
+	for (size_t i = 0; i < rc->nmaps; i++) {
 		struct rt_mapping *m = &rc->maps[i];
 
 		if (m->ioas == ioas && m->iova >= iova && m->iova + (m->length - 1) <= last)
-			*m = rc->maps[--rc->nmaps];
-		else
-			i++;
+			m->gone = true;
 	}
 }
 
@@ -161,7 +170,7 @@ int rt_attach_ioas(const struct run_ctx *rc, int sym, uint32_t *ioas_id, bool *n
 
 /* iova_resolver for emulated engines: the buffer memory the device's domain maps at iova */
 static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, uint64_t len,
-			uint8_t **va)
+			bool gone, uint8_t **va)
 {
 	const struct run_ctx *rc = ctx;
 	int ioas = d->attached >= 0 ? ioas_of(rc, d->attached) : -1;
@@ -169,7 +178,7 @@ static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, u
 	for (size_t i = 0; ioas >= 0 && i < rc->nmaps; i++) {
 		const struct rt_mapping *m = &rc->maps[i];
 
-		if (m->ioas == ioas && iova >= m->iova && iova - m->iova + len <= m->length) {
+		if (m->gone == gone && m->ioas == ioas && iova >= m->iova && iova - m->iova + len <= m->length) {
 			*va = m->va + (iova - m->iova);
 			return 0;
 		}
@@ -183,6 +192,7 @@ static enum result exec_step(struct run_ctx *rc, const struct step *st, char *wh
 static enum result exec_block(struct run_ctx *rc, const struct step *st, char *why, size_t len)
 {
 	for (uint64_t it = 0; it < st->repeat; it++) {
+		rc->iterations++;
 		for (size_t i = 0; i < st->nchildren; i++) {
 			enum result r = exec_step(rc, &st->children[i], why, len);
 
@@ -542,6 +552,9 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 		out_diag(out, "%llu DMA transfer(s) across %llu replace(s), %.0f transfer(s)/s",
 			 (unsigned long long)rc.dma_transfers, (unsigned long long)rc.replaces,
 			 (double)rc.dma_transfers * 1e9 / (double)(now_ns() - t0 + 1));
+	if (rc.blocked_attempts)
+		out_diag(out, "%llu blocked DMA attempt(s) the engine completed, judged by the bytes",
+			 (unsigned long long)rc.blocked_attempts);
 	teardown(&rc);
 	out_scenario_end(out, idx, sc->name, sc->file, overall, first, now_ns() - t0);
 	return overall;

@@ -341,7 +341,33 @@ static int parse_steps(struct load_ctx *lc, json_t *arr, const char *prefix, str
 	return 0;
 }
 
-/* ---- pass 3: object lifetimes and run-time bounds ---- */
+/* ---- pass 3: checks of a step against the whole scenario ---- */
+static int validate_against_scenario(struct load_ctx *lc, struct step *steps, size_t n)
+{
+	char step_path[300];
+
+	for (size_t i = 0; i < n; i++) {
+		struct step *st = &steps[i];
+		int ret;
+
+		if (!st->ops) {
+			if (validate_against_scenario(lc, st->children, st->nchildren))
+				return -EINVAL;
+			continue;
+		}
+		if (!st->ops->validate_scenario)
+			continue;
+		snprintf(step_path, sizeof(step_path), "%s (%s)", st->path, st->ops->name);
+		lc->step_path = step_path;
+		ret = st->ops->validate_scenario(lc, st);
+		lc->step_path = NULL;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* ---- pass 4: object lifetimes and run-time bounds ---- */
 struct sim {
 	char *live;              /* per symbol */
 	const char **killed_at;  /* per symbol: path of the step that destroyed it */
@@ -684,7 +710,8 @@ static int scenario_from_json(struct load_ctx *lc, json_t *root)
 	v = json_object_get(root, "steps");
 	if (!v)
 		return load_error(lc, "(top level)", "missing required key \"steps\"");
-	if (declare_steps(lc, v, "", 0) || parse_steps(lc, v, "", &sc->steps, &sc->nsteps))
+	if (declare_steps(lc, v, "", 0) || parse_steps(lc, v, "", &sc->steps, &sc->nsteps) ||
+	    validate_against_scenario(lc, sc->steps, sc->nsteps))
 		return -EINVAL;
 
 	sim.live = calloc(sc->nsyms + 1, 1);

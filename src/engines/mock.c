@@ -2,9 +2,11 @@
 /*
  * The mock engine, for IOMMUFD_TEST mock devices, which have no DMA of their own. A transfer is
  * emulated from the mock IOMMU's own page table: MD_CHECK_MAP must confirm that the attached
- * mock domain maps the IOVA range to exactly the user pages the scenario mapped there, and only
- * then are the bytes copied. An IOVA that nothing maps, or that the mock domain does not map as
- * the IOAS says, is a fault: the engine reports it (EIO).
+ * mock domain maps the IOVA range to exactly the user pages behind it, and only then are the
+ * bytes copied. The kernel decides, not the tool's list of mappings: for an IOVA the scenario
+ * has unmapped, the domain is asked about the pages that were mapped there last, and a domain
+ * that still maps them (a stale translation) gets the transfer. Whatever the domain does not
+ * map is a fault: the engine reports it (EIO).
  */
 #define LOG_PREFIX "mock-engine: "
 
@@ -51,14 +53,26 @@ static uint8_t *translate(struct dma_engine *e, uint64_t iova, uint64_t len)
 	uint8_t *va;
 	int ret;
 
-	if (!d->attached_hwpt || !d->resolve || d->resolve(d->resolve_ctx, d, first, end - first, &va))
+	bool gone = false;
+
+	if (!d->attached_hwpt || !d->resolve)
 		return NULL;
+	if (d->resolve(d->resolve_ctx, d, first, end - first, false, &va)) {
+		/* unmapped in the IOAS: does the domain still map what was there? */
+		if (d->resolve(d->resolve_ctx, d, first, end - first, true, &va))
+			return NULL; /* never mapped: no memory of ours the domain could lead to */
+		gone = true;
+	}
 	ret = mock_check_map(d->iommufd, d->attached_hwpt, first, end - first, va);
 	if (ret) {
-		pr_info("MD_CHECK_MAP(hwpt %u, 0x%llx+0x%llx): %s", d->attached_hwpt,
-			(unsigned long long)first, (unsigned long long)(end - first), strerror(-ret));
+		pr_info("MD_CHECK_MAP(hwpt %u, 0x%llx+0x%llx%s): %s", d->attached_hwpt,
+			(unsigned long long)first, (unsigned long long)(end - first),
+			gone ? ", unmapped in the IOAS" : "", strerror(-ret));
 		return NULL;
 	}
+	if (gone)
+		pr_warn("hwpt %u still maps 0x%llx+0x%llx after it was unmapped: a stale translation",
+			d->attached_hwpt, (unsigned long long)iova, (unsigned long long)len);
 	return va + (iova - first);
 }
 

@@ -451,8 +451,8 @@ static int map_into(struct dma_engine *e, uint32_t ioas)
 				       IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
 	}
 	if (ret == -EEXIST && d->resolve &&
-	    (!d->resolve(d->resolve_ctx, d, n->mem_iova, 1, &va) ||
-	     !d->resolve(d->resolve_ctx, d, n->mem_iova + n->mem_size - 1, 1, &va))) {
+	    (!d->resolve(d->resolve_ctx, d, n->mem_iova, 1, false, &va) ||
+	     !d->resolve(d->resolve_ctx, d, n->mem_iova + n->mem_size - 1, 1, false, &va))) {
 		dma_engine_errmsg(e, "the scenario maps IOVA 0x%llx+0x%llx of IOAS %u, where the engine keeps its queues",
 				  (unsigned long long)n->mem_iova, (unsigned long long)n->mem_size, ioas);
 		return -EINVAL;
@@ -606,7 +606,7 @@ static int miscompare(struct dma_engine *e)
 	size_t at;
 	int ret;
 
-	if (!d->resolve || d->resolve(d->resolve_ctx, d, iova, len, &va)) {
+	if (!d->resolve || d->resolve(d->resolve_ctx, d, iova, len, false, &va)) {
 		dma_engine_errmsg(e, "Compare Failure: the controller did not read the bytes of LBAs %llu..%llu at IOVA 0x%llx, where the attached domain maps no buffer of the scenario",
 				  (unsigned long long)slba, (unsigned long long)(slba + nlb - 1),
 				  (unsigned long long)iova);
@@ -636,7 +636,7 @@ static int check_identify(struct dma_engine *e)
 	uint8_t *va;
 	size_t at;
 
-	if (!d->resolve || d->resolve(d->resolve_ctx, d, n->io.iova, n->io.len, &va))
+	if (!d->resolve || d->resolve(d->resolve_ctx, d, n->io.iova, n->io.len, false, &va))
 		return 0; /* nothing the CPU can look at: the scenario's checks judge */
 	at = first_difference(va, n->ident, sizeof(n->ident));
 	if (at == sizeof(n->ident))

@@ -131,8 +131,13 @@ static void report_diff(struct run_ctx *rc, const struct check_args *a, const ui
 			count++;
 		}
 	}
-	if (!count)
+	if (!count) {
+		/* the first comparison saw a difference: the step fails whatever the recount says */
+		step_fail(rc, "%s+0x%llx..+0x%llx %s: the bytes differ (the recount found no byte; they changed while checked?)",
+			  rc->sc->syms[a->buffer].name, (unsigned long long)a->offset,
+			  (unsigned long long)(a->offset + a->length), what);
 		return;
+	}
 	step_fail(rc, "%s+0x%llx..+0x%llx %s: %llu of %llu bytes differ, first at +0x%llx (got 0x%02x, expected 0x%02x)",
 		  rc->sc->syms[a->buffer].name, (unsigned long long)a->offset,
 		  (unsigned long long)(a->offset + a->length), what, (unsigned long long)count,

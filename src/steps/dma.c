@@ -3,6 +3,11 @@
  * dma: make the device's own engine move bytes through the IOMMU. Whether they landed is judged
  * by later `check` steps (engines like edu report no errors); an engine that does report errors
  * returns EIO, which a scenario can expect.
+ *
+ * A blocked DMA ("blocked": true; for a copy "blocked_half" names the half the IOMMU must stop)
+ * proves something only beside a positive control: the file is refused unless the same device
+ * does a DMA in the same direction that must land. Only the blocked half may report a fault; a
+ * blocked transfer the engine completes is not counted as a transfer.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -11,13 +16,20 @@
 #include "iommutest/engine.h"
 #include "iommutest/step.h"
 
+extern const struct step_ops step_dma;
+
 enum { DIR_TO_DEVICE, DIR_FROM_DEVICE, DIR_COPY };
+enum { HALF_NONE, HALF_SRC, HALF_DST };
 
 struct dma_args {
 	int device;
-	uint64_t dir, length, dev_offset;
+	uint64_t dir, length, dev_offset, blocked_half;
 	struct iova_arg iova, src, dst;
 	bool blocked;
+};
+
+static const struct arg_enum dma_halves[] = {
+	{ "src", HALF_SRC }, { "dst", HALF_DST }, { NULL, 0 },
 };
 
 static const struct arg_enum dma_dirs[] = {
@@ -45,6 +57,9 @@ static const struct arg_def dma_argdefs[] = {
 	  .off = offsetof(struct dma_args, blocked),
 	  .help = "the IOMMU must stop this transfer: an engine that reports faults must report one "
 		  "(EIO); for one that does not, later checks judge the bytes" },
+	{ .name = "blocked_half", .type = ARG_ENUM, .enums = dma_halves,
+	  .off = offsetof(struct dma_args, blocked_half),
+	  .help = "a blocked copy: the half the IOMMU must stop, src (the read) or dst (the write)" },
 	{ .name = NULL },
 };
 
@@ -60,7 +75,56 @@ static int dma_validate(struct load_ctx *lc, struct step *st)
 	if (!copy && (!arg_given(st, "iova") || arg_given(st, "src") || arg_given(st, "dst")))
 		return load_error(lc, lc->step_path, "\"%s\" takes \"iova\" (not \"src\"/\"dst\")",
 				  a->dir == DIR_TO_DEVICE ? "to_device" : "from_device");
+	if (copy && a->blocked && !arg_given(st, "blocked_half"))
+		return load_error(lc, lc->step_path,
+				  "a blocked \"copy\" must say which half the IOMMU stops: \"blocked_half\": \"src\" or \"dst\"");
+	if (arg_given(st, "blocked_half") && (!copy || !a->blocked))
+		return load_error(lc, lc->step_path, "\"blocked_half\" belongs to a blocked \"copy\"");
 	return 0;
+}
+
+/* the direction the IOMMU must stop: to_device reads memory, from_device writes it */
+static int blocked_dir(const struct dma_args *a)
+{
+	if (a->dir != DIR_COPY)
+		return (int)a->dir;
+	return a->blocked_half == HALF_SRC ? DIR_TO_DEVICE : DIR_FROM_DEVICE;
+}
+
+/* does step c move bytes in direction dir on the device slot dev, with nothing blocked there? */
+static bool lands(const struct step *c, int dev, int dir)
+{
+	const struct dma_args *b = c->args;
+
+	if (c->ops != &step_dma || c->expect || b->device != dev)
+		return false;
+	if (b->dir == DIR_COPY)
+		return !b->blocked || blocked_dir(b) != dir;
+	return !b->blocked && (int)b->dir == dir;
+}
+
+static bool control_in(const struct step *steps, size_t n, int dev, int dir)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (steps[i].ops ? lands(&steps[i], dev, dir)
+				 : control_in(steps[i].children, steps[i].nchildren, dev, dir))
+			return true;
+	}
+	return false;
+}
+
+/* a negative DMA needs a positive control: the same engine, the same direction, landing */
+static int dma_validate_scenario(struct load_ctx *lc, struct step *st)
+{
+	const struct dma_args *a = st->args;
+	int dir = a->blocked ? blocked_dir(a) : -1;
+
+	if (!a->blocked || control_in(lc->sc->steps, lc->sc->nsteps, a->device, dir))
+		return 0;
+	return load_error(lc, lc->step_path,
+			  "a blocked DMA needs a positive control: a %s DMA on \"%s\" that is not blocked",
+			  dir == DIR_TO_DEVICE ? "to_device (or copy)" : "from_device (or copy)",
+			  lc->sc->syms[a->device].name);
 }
 
 /* physical pages are not contiguous: a "phys:" transfer must stay inside one page */
@@ -73,6 +137,55 @@ static bool phys_in_one_page(struct run_ctx *rc, const struct iova_arg *ia, uint
 	step_fail(rc, "a transfer at phys:%s+0x%llx of 0x%llx bytes crosses a page boundary",
 		  rc->sc->syms[ia->phys].name, (unsigned long long)ia->offset, (unsigned long long)len);
 	return false;
+}
+
+/*
+ * One transfer that ended in 0 or -EIO. A transfer the IOMMU must stop: a reported fault (EIO) is
+ * the pass, a completion is a failure for an engine that reports faults and, for one that does
+ * not, an attempt the checks judge (never counted as a transfer). Any other transfer that
+ * completed is counted. Returns 0, or -EIO for a fault where the DMA had to land.
+ */
+static int judge(struct run_ctx *rc, const struct step *st, struct test_device *d, int ret,
+		 bool blocked, const char *msg)
+{
+	if (!blocked) {
+		if (!ret)
+			rc->dma_transfers++;
+		return ret;
+	}
+	if (ret == -EIO) {
+		step_note(rc, "%s: %s engine reported the blocked transfer as a fault: %s", st->path,
+			  d->engine.ops->name, msg);
+		return 0;
+	}
+	if (d->engine.ops->reports_faults)
+		step_fail(rc, "the %s engine completed a transfer the IOMMU should have blocked",
+			  d->engine.ops->name);
+	else
+		rc->blocked_attempts++;
+	return 0;
+}
+
+/* the step's result from the last transfer's: what the engine cannot do skips */
+static int finish(struct run_ctx *rc, const struct step *st, struct test_device *d, int ret,
+		  const char *msg)
+{
+	switch (ret) {
+	case 0:
+		return 0;
+	case -E2BIG:
+	case -ERANGE:
+	case -EINVAL:
+		/* what the engine cannot do is not the IOMMU's failure */
+		step_skip(rc, "%s engine: %s", d->engine.ops->name, msg);
+		return 0;
+	case -EIO:
+		step_note(rc, "%s: %s", st->path, msg); /* what the device reported */
+		return ret; /* the device saw the DMA fail: a scenario may expect EIO */
+	default:
+		step_fail(rc, "%s", msg);
+		return 0;
+	}
 }
 
 static int dma_run(struct run_ctx *rc, const struct step *st)
@@ -96,47 +209,25 @@ static int dma_run(struct run_ctx *rc, const struct step *st)
 	second = a->dir == DIR_COPY ? rt_iova(rc, &a->dst) : 0;
 	if (rc->verdict != VERDICT_NONE)
 		return 0;
-	if (a->dir == DIR_FROM_DEVICE) {
-		ret = dma_engine_transfer(&d->engine, DMA_FROM_DEVICE, first, a->dev_offset, a->length,
-					  msg, sizeof(msg));
-	} else {
+	if (a->dir == DIR_COPY) {
 		ret = dma_engine_transfer(&d->engine, DMA_TO_DEVICE, first, a->dev_offset, a->length,
 					  msg, sizeof(msg));
-		if (!ret && a->dir == DIR_COPY) {
-			rc->dma_transfers++;
-			ret = dma_engine_transfer(&d->engine, DMA_FROM_DEVICE, second, a->dev_offset,
-						  a->length, msg, sizeof(msg));
-		}
+		if (!ret || (ret == -EIO && a->blocked && a->blocked_half == HALF_SRC))
+			ret = judge(rc, st, d, ret, a->blocked && a->blocked_half == HALF_SRC, msg);
+		if (ret || rc->verdict != VERDICT_NONE || (a->blocked && a->blocked_half == HALF_SRC &&
+							    d->engine.ops->reports_faults))
+			return finish(rc, st, d, ret, msg); /* a reported fault ends the copy */
+		ret = dma_engine_transfer(&d->engine, DMA_FROM_DEVICE, second, a->dev_offset, a->length,
+					  msg, sizeof(msg));
+		if (!ret || ret == -EIO)
+			ret = judge(rc, st, d, ret, a->blocked && a->blocked_half == HALF_DST, msg);
+		return finish(rc, st, d, ret, msg);
 	}
-	if (a->blocked) {
-		if (ret == -EIO) {
-			step_note(rc, "%s: %s engine reported the blocked transfer as a fault: %s",
-				  st->path, d->engine.ops->name, msg);
-			return 0;
-		}
-		if (!ret && d->engine.ops->reports_faults) {
-			step_fail(rc, "the %s engine completed a transfer the IOMMU should have blocked",
-				  d->engine.ops->name);
-			return 0;
-		}
-	}
-	switch (ret) {
-	case 0:
-		rc->dma_transfers++;
-		return 0;
-	case -E2BIG:
-	case -ERANGE:
-	case -EINVAL:
-		/* what the engine cannot do is not the IOMMU's failure */
-		step_skip(rc, "%s engine: %s", d->engine.ops->name, msg);
-		return 0;
-	case -EIO:
-		step_note(rc, "%s: %s", st->path, msg); /* what the device reported */
-		return ret; /* the device saw the DMA fail: a scenario may expect EIO */
-	default:
-		step_fail(rc, "%s", msg);
-		return 0;
-	}
+	ret = dma_engine_transfer(&d->engine, a->dir == DIR_TO_DEVICE ? DMA_TO_DEVICE : DMA_FROM_DEVICE,
+				  first, a->dev_offset, a->length, msg, sizeof(msg));
+	if (!ret || ret == -EIO)
+		ret = judge(rc, st, d, ret, a->blocked, msg);
+	return finish(rc, st, d, ret, msg);
 }
 
 const struct step_ops step_dma = {
@@ -146,5 +237,6 @@ const struct step_ops step_dma = {
 	.args_size = sizeof(struct dma_args),
 	.flags = STEP_DMA,
 	.validate = dma_validate,
+	.validate_scenario = dma_validate_scenario,
 	.run = dma_run,
 };

@@ -11,6 +11,7 @@
 struct hw_info_args {
 	int device;
 	char *type;
+	struct string_list types;
 	struct field_list fields;
 	uint64_t capabilities, max_pasid_log2;
 };
@@ -21,6 +22,9 @@ static const struct arg_def hw_info_argdefs[] = {
 	{ .name = "type", .type = ARG_STRING,
 	  .off = offsetof(struct hw_info_args, type),
 	  .help = "expected IOMMU type: intel_vtd, arm_smmuv3, amd, selftest, none" },
+	{ .name = "types", .type = ARG_STRINGS,
+	  .off = offsetof(struct hw_info_args, types),
+	  .help = "the IOMMU type must be one of these (instead of \"type\")" },
 	{ .name = "fields", .type = ARG_FIELDS,
 	  .off = offsetof(struct hw_info_args, fields),
 	  .help = "expected register/field values by name: {\"S2P\": 1, \"OAS\": {\"min\": 4}}" },
@@ -38,6 +42,12 @@ static int hw_info_validate(struct load_ctx *lc, struct step *st)
 
 	if (a->type && hw_info_type_from_name(a->type, &type))
 		return load_error(lc, lc->step_path, "\"type\": unknown IOMMU type \"%.64s\"", a->type);
+	if (a->type && a->types.n)
+		return load_error(lc, lc->step_path, "give \"type\" or \"types\", not both");
+	for (size_t i = 0; i < a->types.n; i++)
+		if (hw_info_type_from_name(a->types.v[i], &type))
+			return load_error(lc, lc->step_path, "\"types\": unknown IOMMU type \"%.64s\"",
+					  a->types.v[i]);
 	if (a->fields.n && !a->type)
 		return load_error(lc, lc->step_path, "\"fields\" needs \"type\" (field names are per IOMMU type)");
 	for (size_t i = 0; i < a->fields.n; i++)
@@ -73,6 +83,18 @@ static int hw_info_run(struct run_ctx *rc, const struct step *st)
 	if (a->type && strcmp(a->type, hw_info_type_name(hw.type))) {
 		step_fail(rc, "IOMMU type is %s, expected %s", hw_info_type_name(hw.type), a->type);
 		return 0;
+	}
+	if (a->types.n) {
+		size_t i;
+
+		for (i = 0; i < a->types.n; i++)
+			if (!strcmp(a->types.v[i], hw_info_type_name(hw.type)))
+				break;
+		if (i == a->types.n) {
+			step_fail(rc, "IOMMU type is %s (%u), not one of the %zu expected", hw_info_type_name(hw.type),
+				  hw.type, a->types.n);
+			return 0;
+		}
 	}
 	for (size_t i = 0; i < a->fields.n; i++) {
 		const struct field_expect *fe = &a->fields.v[i];
