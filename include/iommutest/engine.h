@@ -48,6 +48,13 @@ struct dma_engine_ops {
 	 * e->errmsg (dma_engine_errmsg()); the wrapper reports that instead of strerror().
 	 */
 	int (*wait)(struct dma_engine *e, unsigned int timeout_ms);
+	/*
+	 * Optional. What the engine did to the device during the scenario that a verdict outside
+	 * the tool needs (nvme: the Writes and the LBAs they covered), as one line of text in buf;
+	 * "" when there is nothing to say. The runner prints it as a diagnostic at the end of each
+	 * scenario, before remove. No side effects.
+	 */
+	void (*summary)(struct dma_engine *e, char *buf, size_t len);
 	struct dma_limits limits; /* defaults; init may narrow them */
 	/* true when a blocked DMA is reported by the device (else it is judged from the bytes) */
 	bool reports_faults;

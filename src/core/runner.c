@@ -555,6 +555,16 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 	if (rc.blocked_attempts)
 		out_diag(out, "%llu blocked DMA attempt(s) the engine completed, judged by the bytes",
 			 (unsigned long long)rc.blocked_attempts);
+	/* what an engine did to its device that outside checks need (the NVMe Writes' LBAs) */
+	for (size_t i = 0; i < sc->ndevices; i++) {
+		struct test_device *d = rc.objs[sc->devices[i].sym].dev;
+		char sum[1024] = "";
+
+		if (d->engine_up && d->engine.ops->summary)
+			d->engine.ops->summary(&d->engine, sum, sizeof(sum));
+		if (sum[0])
+			out_diag(out, "%s", sum);
+	}
 	teardown(&rc);
 	out_scenario_end(out, idx, sc->name, sc->file, overall, first, now_ns() - t0);
 	return overall;

@@ -20,7 +20,9 @@
  *                IOVA, the controller read other memory: EIO.
  *                With --allow-destructive: NVMe Write. The window is then scratch and copy,
  *                to_device and from_device mean what they mean on edu. Never on a disk whose
- *                first gigabyte holds anything of value.
+ *                first gigabyte holds anything of value. The engine counts the Writes it
+ *                submits and keeps the LBA ranges they cover; its summary op reports them at the
+ *                end of each scenario, and the lab checks the scratch disk against that report.
  * The queues, the PRP list and the engine's own buffers are one region of engine memory mapped at
  * one IOVA near the top of the domain's aperture, into whichever IOAS the device is attached to,
  * before a transfer: the controller's own DMA is translated like the scenario's. At init the
@@ -38,6 +40,7 @@
 #define LOG_PREFIX "nvme: "
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -64,6 +67,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NVMe structures are l
 #define NVME_IOVA_ALIGN (2ull << 20)
 #define NVME_CMD_TIMEOUT_MS 5000u
 #define NVME_MAX_IOAS 32
+#define NVME_MAX_EXTENTS 24 /* LBA ranges of the Writes kept for the summary (the closest merge) */
 
 /* the engine's own memory: one region, one IOVA, every IOAS the device is attached to */
 enum {
@@ -105,6 +109,14 @@ struct nvme {
 	uint32_t nsid;
 	unsigned int lba_shift;
 	uint64_t nsze, window;
+	/* the Writes submitted (whether or not they completed) and the LBAs they covered: sorted,
+	 * disjoint, non-adjacent extents; one spare slot for the insertion */
+	uint64_t writes;
+	struct nvme_extent {
+		uint64_t first, last;
+	} written[NVME_MAX_EXTENTS + 1];
+	size_t nwritten;
+	bool widened; /* extents were merged over LBAs no Write covered */
 	/* the command in flight */
 	struct {
 		struct nvme_queue *cq;
@@ -646,6 +658,42 @@ static int check_identify(struct dma_engine *e)
 	return -EIO;
 }
 
+/*
+ * Record a Write of LBAs first..last for the summary: inserted in order, merged with the extents
+ * it overlaps or touches; beyond NVME_MAX_EXTENTS the two extents closest to each other merge,
+ * so the extents may cover LBAs no Write touched but never miss one that a Write did.
+ */
+static void note_write(struct nvme *n, uint64_t first, uint64_t last)
+{
+	struct nvme_extent *x = n->written;
+	size_t i = 0, j = 0, best = 0;
+
+	n->writes++;
+	while (i < n->nwritten && x[i].first < first)
+		i++;
+	memmove(&x[i + 1], &x[i], (n->nwritten - i) * sizeof(*x));
+	x[i] = (struct nvme_extent){ .first = first, .last = last };
+	n->nwritten++;
+	for (i = 1; i < n->nwritten; i++) {
+		if (x[i].first <= x[j].last + 1) {
+			if (x[i].last > x[j].last)
+				x[j].last = x[i].last;
+		} else {
+			x[++j] = x[i];
+		}
+	}
+	n->nwritten = j + 1;
+	if (n->nwritten <= NVME_MAX_EXTENTS)
+		return;
+	for (i = 1; i + 1 < n->nwritten; i++)
+		if (x[i + 1].first - x[i].last < x[best + 1].first - x[best].last)
+			best = i;
+	x[best].last = x[best + 1].last;
+	memmove(&x[best + 1], &x[best + 2], (n->nwritten - best - 2) * sizeof(*x));
+	n->nwritten--;
+	n->widened = true;
+}
+
 static int nvme_to_device(struct dma_engine *e, uint64_t iova, uint64_t dev_off, uint64_t len)
 {
 	struct nvme *n = e->priv;
@@ -670,8 +718,12 @@ static int nvme_to_device(struct dma_engine *e, uint64_t iova, uint64_t dev_off,
 	if (ret)
 		return ret;
 	rw_cmd(n, &cmd, slba, nlb);
-	return write ? start(e, true, NVME_CMD_WRITE, &cmd, iova, len, "Write")
-		     : start(e, true, NVME_CMD_COMPARE, &cmd, iova, len, "Compare");
+	if (!write)
+		return start(e, true, NVME_CMD_COMPARE, &cmd, iova, len, "Compare");
+	ret = start(e, true, NVME_CMD_WRITE, &cmd, iova, len, "Write");
+	if (!ret) /* submitted: the LBAs may change whatever its completion says */
+		note_write(n, slba, slba + nlb - 1);
+	return ret;
 }
 
 static int nvme_from_device(struct dma_engine *e, uint64_t dev_off, uint64_t iova, uint64_t len)
@@ -883,6 +935,40 @@ err_free:
 	return ret;
 }
 
+/*
+ * "nvme BDF: N Write(s) to LBAs A-B,C,... (S-byte blocks)" when the scenario wrote the namespace
+ * (--allow-destructive), else "": the lab checks the scratch disk against it (tests/lab/verdict.py).
+ * When the list does not fit, one range from the lowest to the highest LBA written.
+ */
+static void nvme_summary(struct dma_engine *e, char *buf, size_t len)
+{
+	struct nvme *n = e->priv;
+	const struct nvme_extent *x = n ? n->written : NULL;
+	size_t off;
+	int w;
+
+	buf[0] = '\0';
+	if (!n || !n->writes)
+		return;
+	w = snprintf(buf, len, "nvme %s: %llu Write(s) to LBAs ", e->vdev->bdf,
+		     (unsigned long long)n->writes);
+	off = w > 0 ? (size_t)w : len;
+	for (size_t i = 0; i < n->nwritten && off < len; i++) {
+		w = x[i].first == x[i].last
+			    ? snprintf(buf + off, len - off, "%s%llu", i ? "," : "", (unsigned long long)x[i].first)
+			    : snprintf(buf + off, len - off, "%s%llu-%llu", i ? "," : "",
+				       (unsigned long long)x[i].first, (unsigned long long)x[i].last);
+		off += w > 0 ? (size_t)w : len;
+	}
+	if (off < len)
+		w = snprintf(buf + off, len - off, " (%u-byte blocks%s)", 1u << n->lba_shift,
+			     n->widened ? "; ranges closer than the rest merged" : "");
+	if (off >= len || w < 0 || (size_t)w >= len - off)
+		snprintf(buf, len, "nvme %s: %llu Write(s) to LBAs %llu-%llu (%u-byte blocks; one range: the list is too long)",
+			 e->vdev->bdf, (unsigned long long)n->writes, (unsigned long long)x[0].first,
+			 (unsigned long long)x[n->nwritten - 1].last, 1u << n->lba_shift);
+}
+
 /* disabled, so nothing DMAs into memory about to go, and as the kernel's nvme driver expects it */
 static void nvme_remove(struct dma_engine *e)
 {
@@ -911,6 +997,7 @@ const struct dma_engine_ops nvme_engine_ops = {
 	.to_device = nvme_to_device,
 	.from_device = nvme_from_device,
 	.wait = nvme_wait,
+	.summary = nvme_summary,
 	.limits = {
 		.max_transfer = NVME_MAX_XFER, /* narrowed by MDTS at init */
 		.device_window = NVME_DEV_IDENTIFY + NVME_IDENTIFY_SIZE,
