@@ -8,6 +8,23 @@
 
 #include <stddef.h>
 
+/*
+ * What lies below ioctl_call() and iommufd_open(): the running kernel, unless a unit test puts
+ * its in-memory fake there (tests/unit/fake_kernel.c). The product never switches it.
+ */
+struct kernel_backend {
+	const char *name;
+	/* open /dev/iommu: a new fd, or -errno */
+	int (*open_iommufd)(void);
+	/* issue req on fd: the ioctl's non-negative result, or -errno */
+	int (*ioctl)(int fd, unsigned long req, void *arg);
+};
+
+/* Install b (NULL: the running kernel again); returns the one it replaces. Tests only. */
+const struct kernel_backend *kernel_backend_set(const struct kernel_backend *b);
+/* open /dev/iommu through the current backend: a new fd, or -errno */
+int kernel_open_iommufd(void);
+
 int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t argsz);
 #define IOCTL(fd, req, arg) ioctl_call((fd), (req), #req, (arg), sizeof(*(arg)))
 

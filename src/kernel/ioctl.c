@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The one place ioctls are issued, and the --trace log of them. */
+/* The one place ioctls are issued (and /dev/iommu opened), the --trace log of them, and the seam
+ * below them where unit tests put a fake kernel. */
 #define LOG_PREFIX "trace: "
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,41 @@
 
 static FILE *trace;
 static uint64_t trace_t0;
+
+static int running_kernel_open_iommufd(void)
+{
+	int fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int running_kernel_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret = ioctl(fd, req, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static const struct kernel_backend running_kernel = {
+	.name = "running kernel",
+	.open_iommufd = running_kernel_open_iommufd,
+	.ioctl = running_kernel_ioctl,
+};
+
+static const struct kernel_backend *backend = &running_kernel;
+
+const struct kernel_backend *kernel_backend_set(const struct kernel_backend *b)
+{
+	const struct kernel_backend *old = backend;
+
+	backend = b ? b : &running_kernel;
+	return old;
+}
+
+int kernel_open_iommufd(void)
+{
+	return backend->open_iommufd();
+}
 
 int ioctl_trace_open(const char *path)
 {
@@ -45,17 +82,15 @@ int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t ar
 {
 	uint8_t before[TRACE_MAX_ARG];
 	uint64_t t = 0;
-	int ret, err = 0;
+	int ret;
 
 	if (trace) {
 		memcpy(before, arg, argsz < sizeof(before) ? argsz : sizeof(before));
 		t = now_ns();
 	}
 	do
-		ret = ioctl(fd, req, arg);
-	while (ret < 0 && errno == EINTR);
-	if (ret < 0)
-		err = errno;
+		ret = backend->ioctl(fd, req, arg);
+	while (ret == -EINTR);
 	if (trace) {
 		uint64_t end = now_ns();
 
@@ -64,8 +99,8 @@ int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t ar
 		put_hex(before, argsz);
 		fputs("\",\"arg_out\":\"", trace);
 		put_hex(arg, argsz);
-		fprintf(trace, "\",\"ret\":%d,\"errno\":\"%s\",\"duration_ns\":%llu}\n", ret < 0 ? -err : ret,
-			err ? errno_name(err) : "", (unsigned long long)(end - t));
+		fprintf(trace, "\",\"ret\":%d,\"errno\":\"%s\",\"duration_ns\":%llu}\n", ret,
+			ret < 0 ? errno_name(-ret) : "", (unsigned long long)(end - t));
 	}
-	return ret < 0 ? -err : 0;
+	return ret < 0 ? ret : 0;
 }

@@ -3,10 +3,8 @@
 #define LOG_PREFIX "iommufd: "
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <linux/iommufd.h>
 
@@ -18,10 +16,10 @@
 
 int iommufd_open(int *fd)
 {
-	int f = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	int f = kernel_open_iommufd(); /* /dev/iommu, or a unit test's fake kernel */
 
 	if (f < 0)
-		return -errno;
+		return f;
 	*fd = f;
 	return 0;
 }

@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 	out_step_result(&o, 1, "check", RESULT_FAIL, "3 bytes differ");
 	out_step_result(&o, 2, "later", RESULT_SKIP, "not run after a failure");
 	out_scenario_end(&o, 2, "fails", NULL, RESULT_FAIL, "3 bytes differ", 0);
+	out_diag(&o, "between scenarios: top level");
 	out_scenario_end(&o, 3, "skipped", "c.json", RESULT_SKIP, "needs 1 device(s)", 0);
 	out_run_end(&o);
 	CHECK(out_exit_code(&o) == 1);

@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fake iommufd of the unit tests (see fake_kernel.h). Objects live in a small table per
+ * open "iommufd" (a /dev/null fd, so the runner's close() is real), ids allocated lowest-first
+ * from 1 as the kernel's xarray does. Semantics follow drivers/iommu/iommufd/ of Linux 7.2
+ * (ioas.c, io_pagetable.c, hw_pagetable.c, device.c, selftest.c) where the runner can see them;
+ * the IOVA the fake chooses is the lowest free 4K-aligned one, so results are reproducible.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+
+#include "config.h"
+#include "fake_kernel.h"
+#include "iommutest/hwinfo.h"
+#include "iommutest/ioctl.h"
+#include "iommutest/iommufd_test.h"
+#include "iommutest/util.h"
+
+#define FAKE_MAX_IDS 128      /* object ids per iommufd, [1, FAKE_MAX_IDS) */
+#define FAKE_MAX_CONTEXTS 4   /* iommufds open at once */
+#define FAKE_PAGE 4096ull     /* the CPU page: kernel-chosen IOVAs are aligned to it */
+#define FAKE_IO_PAGE 2048ull  /* the mock domain's page size */
+#define FAKE_APERTURE_START (1ull << 24)      /* the mock domain's aperture */
+#define FAKE_APERTURE_LAST ((1ull << 31) - 1)
+#define FAKE_MAX_PASID_LOG2 20
+#define FAKE_SELFTEST_REGVAL 0xdeadbeefu
+
+/* IOMMU_TEST_CMD: the 7.2 op table has 23 ops; only these are modelled */
+#define FAKE_TEST_CMD_NR 0xa0
+#define FAKE_TEST_OPS 23
+enum {
+	FAKE_OP_MOCK_DOMAIN = 2,
+	FAKE_OP_MD_CHECK_MAP = 3,
+	FAKE_OP_MOCK_DOMAIN_REPLACE = 10,
+	FAKE_OP_MOCK_DOMAIN_FLAGS = 12,
+	FAKE_OP_DMABUF_REVOKE = 23,
+};
+
+/* the selftest command as the 7.2 kernel lays it out: header, a 48-byte union, a marker */
+struct fake_test_cmd {
+	uint32_t size;
+	uint32_t op;
+	uint32_t id;
+	uint32_t reserved;
+	union {
+		struct {
+			uint32_t out_stdev_id, out_hwpt_id, out_idev_id, dev_flags;
+		} mock_domain;
+		struct {
+			uint32_t pt_id;
+		} replace;
+		struct {
+			uint64_t iova, length, uptr;
+		} check_map;
+		uint64_t union_size[6];
+	};
+	uint32_t last;
+};
+
+#define FAKE_MAP_PROT (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+
+/* one mapping: of an IOAS, or an entry of a domain */
+struct fake_area {
+	uint64_t iova, length;
+	uint8_t *va;
+	uint32_t prot; /* IOMMU_IOAS_MAP_READABLE / _WRITEABLE */
+};
+
+struct fake_areas {
+	struct fake_area *v;
+	size_t n, cap;
+};
+
+enum fake_obj_type { FAKE_FREE, FAKE_IOAS, FAKE_HWPT, FAKE_SELFTEST, FAKE_DEVICE, FAKE_ANY };
+
+struct fake_object {
+	enum fake_obj_type type;
+	struct fake_areas areas; /* IOAS: its mappings; HWPT: what its domain maps */
+	uint32_t ioas_id;        /* HWPT: the IOAS it is filled from */
+	bool auto_domain;        /* HWPT: made by attaching to an IOAS; goes with its last device */
+	uint32_t dev_flags;      /* selftest device: MOCK_DEV_FLAG_* */
+	uint32_t idev_id;        /* selftest device: its iommufd device */
+	uint32_t attached;       /* selftest device: the HWPT its RID is attached to */
+	uint32_t stdev_id;       /* iommufd device: its selftest object */
+};
+
+struct fake_ctx {
+	int fd; /* -1: unused */
+	struct fake_object obj[FAKE_MAX_IDS];
+	struct fake_areas history; /* every mapping ever made: where memory "physically" is */
+};
+
+static struct fake_kernel {
+	unsigned int misbehaviour;
+	const struct kernel_backend *saved;
+	bool installed;
+	struct fake_ctx ctx[FAKE_MAX_CONTEXTS];
+} fake;
+
+/* ---- mapping lists ---- */
+static int areas_reserve(struct fake_areas *l, size_t more)
+{
+	struct fake_area *v;
+	size_t cap;
+
+	if (l->n + more <= l->cap)
+		return 0;
+	cap = l->cap ? l->cap * 2 : 16;
+	while (cap < l->n + more)
+		cap *= 2;
+	v = realloc(l->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
+	l->cap = cap;
+	return 0;
+}
+
+/* after areas_reserve() */
+static void areas_push(struct fake_areas *l, const struct fake_area *a)
+{
+	l->v[l->n++] = *a;
+}
+
+static void areas_free(struct fake_areas *l)
+{
+	free(l->v);
+	*l = (struct fake_areas){ 0 };
+}
+
+static uint64_t area_last(const struct fake_area *a)
+{
+	return a->iova + (a->length - 1);
+}
+
+/* the newest area holding iova, or NULL */
+static const struct fake_area *areas_find(const struct fake_areas *l, uint64_t iova)
+{
+	for (size_t i = l->n; i-- > 0;)
+		if (iova >= l->v[i].iova && iova <= area_last(&l->v[i]))
+			return &l->v[i];
+	return NULL;
+}
+
+static const struct fake_area *areas_overlapping(const struct fake_areas *l, uint64_t first,
+						 uint64_t last)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].iova <= last && area_last(&l->v[i]) >= first)
+			return &l->v[i];
+	return NULL;
+}
+
+/* drop every area inside [first, last]; the bytes dropped */
+static uint64_t areas_remove(struct fake_areas *l, uint64_t first, uint64_t last)
+{
+	uint64_t bytes = 0;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].iova >= first && area_last(&l->v[i]) <= last)
+			bytes += l->v[i].length;
+		else
+			l->v[kept++] = l->v[i];
+	}
+	l->n = kept;
+	return bytes;
+}
+
+/* the memory behind [iova, iova + len) through l, in one piece; prot: the access needed */
+static int areas_translate(const struct fake_areas *l, uint64_t iova, uint64_t len, uint32_t prot,
+			   uint8_t **va)
+{
+	uint64_t off = 0;
+
+	if (!len || iova + (len - 1) < iova)
+		return -EFAULT;
+	while (off < len) {
+		const struct fake_area *a = areas_find(l, iova + off);
+		uint8_t *here;
+
+		if (!a)
+			return -EFAULT;
+		if ((a->prot & prot) != prot)
+			return -EACCES;
+		here = a->va + (iova + off - a->iova);
+		if (!off)
+			*va = here;
+		else if (here != *va + off)
+			return -EFAULT;
+		off = area_last(a) - iova + 1;
+	}
+	return 0;
+}
+
+/* ---- objects ---- */
+static struct fake_ctx *ctx_of(int fd)
+{
+	for (size_t i = 0; fake.installed && fd >= 0 && i < FAKE_MAX_CONTEXTS; i++)
+		if (fake.ctx[i].fd == fd)
+			return &fake.ctx[i];
+	return NULL;
+}
+
+static void ctx_reset(struct fake_ctx *c)
+{
+	for (size_t i = 0; i < FAKE_MAX_IDS; i++)
+		areas_free(&c->obj[i].areas);
+	areas_free(&c->history);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+static struct fake_object *obj_get(struct fake_ctx *c, uint32_t id, enum fake_obj_type type)
+{
+	struct fake_object *o = id < FAKE_MAX_IDS ? &c->obj[id] : NULL;
+
+	if (!id || !o || o->type == FAKE_FREE || (type != FAKE_ANY && o->type != type))
+		return NULL;
+	return o;
+}
+
+static int obj_alloc(struct fake_ctx *c, enum fake_obj_type type, uint32_t *id)
+{
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++) {
+		if (c->obj[i].type != FAKE_FREE)
+			continue;
+		c->obj[i] = (struct fake_object){ .type = type };
+		*id = i;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static void obj_free(struct fake_ctx *c, uint32_t id)
+{
+	areas_free(&c->obj[id].areas);
+	c->obj[id] = (struct fake_object){ .type = FAKE_FREE };
+}
+
+/* how many HWPTs (domains) are filled from IOAS ioas_id */
+static unsigned int ioas_domains(struct fake_ctx *c, uint32_t ioas_id)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+		n += c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == ioas_id;
+	return n;
+}
+
+/* how many devices have their RID attached to HWPT hwpt_id */
+static unsigned int hwpt_users(struct fake_ctx *c, uint32_t hwpt_id)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+		n += c->obj[i].type == FAKE_SELFTEST && c->obj[i].attached == hwpt_id;
+	return n;
+}
+
+/* an IOAS with a mock domain on it is restricted to the mock's aperture and IO page */
+static void ioas_limits(struct fake_ctx *c, uint32_t ioas_id, uint64_t *first, uint64_t *last,
+			uint64_t *align)
+{
+	bool domains = ioas_domains(c, ioas_id) > 0;
+
+	*first = domains ? FAKE_APERTURE_START : 0;
+	*last = domains ? FAKE_APERTURE_LAST : UINT64_MAX;
+	*align = domains ? FAKE_IO_PAGE : 1;
+}
+
+/* a new domain on IOAS ioas_id, filled with its mappings */
+static int hwpt_create(struct fake_ctx *c, uint32_t ioas_id, bool auto_domain, uint32_t *hwpt_id)
+{
+	struct fake_object *ioas = obj_get(c, ioas_id, FAKE_IOAS), *hwpt;
+	int ret;
+
+	/* iopt_table_add_domain(): the aperture and IO page must hold every existing mapping */
+	for (size_t i = 0; i < ioas->areas.n; i++) {
+		const struct fake_area *a = &ioas->areas.v[i];
+
+		if (a->iova < FAKE_APERTURE_START || area_last(a) > FAKE_APERTURE_LAST ||
+		    a->iova % FAKE_IO_PAGE || a->length % FAKE_IO_PAGE)
+			return -EADDRINUSE;
+	}
+	ret = obj_alloc(c, FAKE_HWPT, hwpt_id);
+	if (ret)
+		return ret;
+	hwpt = &c->obj[*hwpt_id];
+	hwpt->ioas_id = ioas_id;
+	hwpt->auto_domain = auto_domain;
+	if (fake.misbehaviour & FAKE_KERNEL_BAD_TRANSLATION)
+		return 0; /* the domain stays empty */
+	ret = areas_reserve(&hwpt->areas, ioas->areas.n);
+	if (ret) {
+		obj_free(c, *hwpt_id);
+		return ret;
+	}
+	for (size_t i = 0; i < ioas->areas.n; i++)
+		areas_push(&hwpt->areas, &ioas->areas.v[i]);
+	return 0;
+}
+
+/* an automatic domain goes with the last device attached to it */
+static void hwpt_put_auto(struct fake_ctx *c, uint32_t hwpt_id)
+{
+	struct fake_object *hwpt = obj_get(c, hwpt_id, FAKE_HWPT);
+
+	if (hwpt && hwpt->auto_domain && !hwpt_users(c, hwpt_id))
+		obj_free(c, hwpt_id);
+}
+
+/* attach (or replace) the RID of selftest device sd: to a HWPT, or to an IOAS's automatic domain */
+static int device_attach(struct fake_ctx *c, struct fake_object *sd, uint32_t *pt_id)
+{
+	struct fake_object *pt = obj_get(c, *pt_id, FAKE_ANY);
+	uint32_t hwpt_id = 0, old;
+	int ret;
+
+	if (!pt)
+		return -ENOENT;
+	if (pt->type == FAKE_HWPT) {
+		hwpt_id = *pt_id;
+	} else if (pt->type == FAKE_IOAS) {
+		for (uint32_t i = 1; i < FAKE_MAX_IDS && !hwpt_id; i++)
+			if (c->obj[i].type == FAKE_HWPT && c->obj[i].auto_domain && c->obj[i].ioas_id == *pt_id)
+				hwpt_id = i;
+		if (!hwpt_id) {
+			ret = hwpt_create(c, *pt_id, true, &hwpt_id);
+			if (ret)
+				return ret;
+		}
+	} else {
+		return -EINVAL;
+	}
+	old = sd->attached;
+	sd->attached = hwpt_id;
+	if (old != hwpt_id)
+		hwpt_put_auto(c, old);
+	*pt_id = hwpt_id;
+	return 0;
+}
+
+/* ---- ioctls ---- */
+static int cmd_destroy(struct fake_ctx *c, void *arg)
+{
+	struct iommu_destroy *cmd = arg;
+	struct fake_object *o = obj_get(c, cmd->id, FAKE_ANY);
+
+	if (!o)
+		return -ENOENT;
+	switch (o->type) {
+	case FAKE_IOAS:
+		if (ioas_domains(c, cmd->id))
+			return -EBUSY; /* its HWPTs hold it */
+		break;
+	case FAKE_HWPT:
+		if (hwpt_users(c, cmd->id))
+			return -EBUSY;
+		break;
+	case FAKE_SELFTEST: {
+		uint32_t attached = o->attached;
+
+		/* unplugging detaches the RID and unbinds the device */
+		obj_free(c, o->idev_id);
+		obj_free(c, cmd->id);
+		hwpt_put_auto(c, attached);
+		return 0;
+	}
+	default:
+		return -EBUSY; /* an iommufd device goes with its selftest object */
+	}
+	obj_free(c, cmd->id);
+	return 0;
+}
+
+static int cmd_ioas_alloc(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_alloc *cmd = arg;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	return obj_alloc(c, FAKE_IOAS, &cmd->out_ioas_id);
+}
+
+/* iopt_alloc_iova(): the lowest free IOVA with the user address's offset in its page */
+static int ioas_choose_iova(struct fake_ctx *c, uint32_t ioas_id, uint64_t va, uint64_t length,
+			    uint64_t *iova)
+{
+	const struct fake_areas *areas = &c->obj[ioas_id].areas;
+	uint64_t first, last, align, at, end;
+	const struct fake_area *busy;
+
+	ioas_limits(c, ioas_id, &first, &last, &align);
+	if (first < FAKE_PAGE)
+		first = FAKE_PAGE;
+	at = (first + FAKE_PAGE - 1) / FAKE_PAGE * FAKE_PAGE + va % FAKE_PAGE;
+	for (;;) {
+		if (add_overflows(at, length - 1, &end) || end > last)
+			return -ENOSPC;
+		busy = areas_overlapping(areas, at, end);
+		if (!busy)
+			break;
+		at = (area_last(busy) + FAKE_PAGE) / FAKE_PAGE * FAKE_PAGE + va % FAKE_PAGE;
+	}
+	*iova = at;
+	return 0;
+}
+
+static int cmd_ioas_map(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_map *cmd = arg;
+	struct fake_object *ioas = obj_get(c, cmd->ioas_id, FAKE_IOAS);
+	uint64_t first, last, align, end;
+	struct fake_area a;
+	int ret;
+
+	if (!ioas)
+		return -ENOENT;
+	if (cmd->flags & ~(IOMMU_IOAS_MAP_FIXED_IOVA | FAKE_MAP_PROT))
+		return -EOPNOTSUPP;
+	if (!(cmd->flags & FAKE_MAP_PROT) || !cmd->length)
+		return -EINVAL;
+	if (!cmd->user_va)
+		return -EFAULT; /* nothing to pin there */
+	if (cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA) {
+		ioas_limits(c, cmd->ioas_id, &first, &last, &align);
+		if (add_overflows(cmd->iova, cmd->length - 1, &end))
+			return -EOVERFLOW;
+		if (cmd->iova % align || cmd->length % align || cmd->iova < first || end > last)
+			return -EINVAL;
+		if (areas_overlapping(&ioas->areas, cmd->iova, end))
+			return -EEXIST;
+	} else {
+		uint64_t iova;
+
+		ret = ioas_choose_iova(c, cmd->ioas_id, cmd->user_va, cmd->length, &iova);
+		if (ret)
+			return ret;
+		cmd->iova = iova;
+	}
+	a = (struct fake_area){
+		.iova = cmd->iova,
+		.length = cmd->length,
+		.va = (uint8_t *)(uintptr_t)cmd->user_va,
+		.prot = cmd->flags & FAKE_MAP_PROT,
+	};
+	/* room everywhere first: the map then cannot fail half-way */
+	ret = areas_reserve(&ioas->areas, 1);
+	if (!ret)
+		ret = areas_reserve(&c->history, 1);
+	for (uint32_t i = 1; !ret && i < FAKE_MAX_IDS; i++)
+		if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == cmd->ioas_id)
+			ret = areas_reserve(&c->obj[i].areas, 1);
+	if (ret)
+		return ret;
+	areas_push(&ioas->areas, &a);
+	areas_push(&c->history, &a);
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+		if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == cmd->ioas_id &&
+		    !(fake.misbehaviour & FAKE_KERNEL_BAD_TRANSLATION))
+			areas_push(&c->obj[i].areas, &a);
+	return 0;
+}
+
+static int cmd_ioas_unmap(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_unmap *cmd = arg;
+	struct fake_object *ioas = obj_get(c, cmd->ioas_id, FAKE_IOAS);
+	bool all = cmd->iova == 0 && cmd->length == UINT64_MAX;
+	uint64_t first = 0, last = UINT64_MAX, bytes;
+
+	if (!ioas)
+		return -ENOENT;
+	if (!all) {
+		if (!cmd->length)
+			return -EINVAL;
+		if (add_overflows(cmd->iova, cmd->length - 1, &last))
+			return -EOVERFLOW;
+		first = cmd->iova;
+		/* a mapping is unmapped whole or not at all */
+		for (size_t i = 0; i < ioas->areas.n; i++) {
+			const struct fake_area *a = &ioas->areas.v[i];
+
+			if (a->iova <= last && area_last(a) >= first && (a->iova < first || area_last(a) > last))
+				return -ENOENT;
+		}
+	}
+	bytes = areas_remove(&ioas->areas, first, last);
+	if (!all && !bytes)
+		return -ENOENT;
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+		if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == cmd->ioas_id &&
+		    !(fake.misbehaviour & FAKE_KERNEL_STALE_UNMAP))
+			areas_remove(&c->obj[i].areas, first, last);
+	cmd->length = bytes;
+	return 0;
+}
+
+static int cmd_ioas_iova_ranges(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_iova_ranges *cmd = arg;
+	struct iommu_iova_range range;
+	uint64_t first, last, align;
+	uint32_t room;
+
+	if (!obj_get(c, cmd->ioas_id, FAKE_IOAS))
+		return -ENOENT;
+	ioas_limits(c, cmd->ioas_id, &first, &last, &align);
+	range = (struct iommu_iova_range){ .start = first, .last = last };
+	room = cmd->num_iovas;
+	cmd->num_iovas = 1;
+	cmd->out_iova_alignment = align;
+	if (room < 1)
+		return -EMSGSIZE;
+	if (!cmd->allowed_iovas)
+		return -EFAULT;
+	memcpy((void *)(uintptr_t)cmd->allowed_iovas, &range, sizeof(range));
+	return 0;
+}
+
+#ifdef HAVE_IOMMU_HWPT_ALLOC
+static int cmd_hwpt_alloc(struct fake_ctx *c, void *arg)
+{
+	const uint32_t known = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+			       IOMMU_HWPT_ALLOC_PASID;
+	struct iommu_hwpt_alloc *cmd = arg;
+	struct fake_object *dev = obj_get(c, cmd->dev_id, FAKE_DEVICE);
+	struct fake_object *pt = obj_get(c, cmd->pt_id, FAKE_ANY);
+
+	if (!dev || !pt)
+		return -ENOENT;
+	if (cmd->flags & ~known)
+		return -EOPNOTSUPP;
+	if (pt->type == FAKE_HWPT)
+		return -EOPNOTSUPP; /* nested domains are not modelled */
+	if (pt->type != FAKE_IOAS)
+		return -EINVAL;
+	if (cmd->data_type || cmd->data_len)
+		return -EOPNOTSUPP; /* a paging domain takes no driver data */
+	if ((cmd->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
+	    (c->obj[dev->stdev_id].dev_flags & MOCK_DEV_FLAG_NO_DIRTY))
+		return -EOPNOTSUPP;
+	return hwpt_create(c, cmd->pt_id, false, &cmd->out_hwpt_id);
+}
+#endif
+
+#ifdef HAVE_IOMMU_GET_HW_INFO
+static int cmd_get_hw_info(struct fake_ctx *c, void *arg)
+{
+	struct iommu_hw_info *cmd = arg;
+	struct fake_object *dev = obj_get(c, cmd->dev_id, FAKE_DEVICE);
+	const uint32_t data[2] = { 0, FAKE_SELFTEST_REGVAL }; /* flags, test_reg */
+	uint8_t *user = (uint8_t *)(uintptr_t)cmd->data_uptr;
+	uint32_t dev_flags;
+
+	if (!dev)
+		return -ENOENT;
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->data_len && !user)
+		return -EFAULT;
+	dev_flags = c->obj[dev->stdev_id].dev_flags;
+	memcpy(user, data, cmd->data_len < sizeof(data) ? cmd->data_len : sizeof(data));
+	if (cmd->data_len > sizeof(data))
+		memset(user + sizeof(data), 0, cmd->data_len - sizeof(data));
+	cmd->data_len = sizeof(data);
+	cmd->out_data_type = HW_INFO_TYPE_SELFTEST;
+#ifdef HAVE_IOMMU_HW_INFO_CAPS
+	cmd->out_max_pasid_log2 = dev_flags & MOCK_DEV_FLAG_PASID ? FAKE_MAX_PASID_LOG2 : 0;
+	cmd->out_capabilities = IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED |
+				(dev_flags & MOCK_DEV_FLAG_NO_DIRTY ? 0 : IOMMU_HW_CAP_DIRTY_TRACKING);
+#else
+	(void)dev_flags;
+#endif
+	return 0;
+}
+#endif
+
+/* MOCK_DOMAIN[_FLAGS]: a selftest object, its iommufd device, its RID attached to cmd->id */
+static int test_mock_domain(struct fake_ctx *c, struct fake_test_cmd *cmd)
+{
+	const uint32_t known = MOCK_DEV_FLAG_NO_DIRTY | MOCK_DEV_FLAG_PASID;
+	uint32_t flags = cmd->op == FAKE_OP_MOCK_DOMAIN_FLAGS ? cmd->mock_domain.dev_flags : 0;
+	uint32_t stdev_id, idev_id, pt_id = cmd->id;
+	int ret;
+
+	if (fake.misbehaviour & FAKE_KERNEL_PLUG_ENOMEM)
+		return -ENOMEM;
+	if (flags & ~known)
+		return -EINVAL;
+	ret = obj_alloc(c, FAKE_SELFTEST, &stdev_id);
+	if (ret)
+		return ret;
+	ret = obj_alloc(c, FAKE_DEVICE, &idev_id);
+	if (ret)
+		goto err_free_stdev;
+	c->obj[stdev_id].dev_flags = flags;
+	c->obj[stdev_id].idev_id = idev_id;
+	c->obj[idev_id].stdev_id = stdev_id;
+	ret = device_attach(c, &c->obj[stdev_id], &pt_id);
+	if (ret)
+		goto err_free_idev;
+	cmd->mock_domain.out_stdev_id = stdev_id;
+	cmd->mock_domain.out_hwpt_id = pt_id;
+	cmd->mock_domain.out_idev_id = idev_id;
+	return 0;
+err_free_idev:
+	obj_free(c, idev_id);
+err_free_stdev:
+	obj_free(c, stdev_id);
+	return ret;
+}
+
+/* MD_CHECK_MAP: every IO page of the range maps exactly the user memory at uptr */
+static int test_md_check_map(struct fake_ctx *c, struct fake_test_cmd *cmd)
+{
+	struct fake_object *hwpt = obj_get(c, cmd->id, FAKE_HWPT);
+	uint64_t iova = cmd->check_map.iova, length = cmd->check_map.length;
+	uint8_t *uptr = (uint8_t *)(uintptr_t)cmd->check_map.uptr;
+	uint64_t end;
+
+	if (!hwpt)
+		return -ENOENT;
+	if (iova % FAKE_IO_PAGE || length % FAKE_IO_PAGE || cmd->check_map.uptr % FAKE_IO_PAGE ||
+	    add_overflows(cmd->check_map.uptr, length, &end))
+		return -EINVAL;
+	for (uint64_t off = 0; off < length; off += FAKE_IO_PAGE) {
+		const struct fake_area *a = areas_find(&hwpt->areas, iova + off);
+
+		if (!a || a->va + (iova + off - a->iova) != uptr + off)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_test(struct fake_ctx *c, void *arg)
+{
+	struct fake_test_cmd *cmd = arg;
+	struct fake_object *sd;
+	int ret;
+
+	switch (cmd->op) {
+	case FAKE_OP_MOCK_DOMAIN:
+	case FAKE_OP_MOCK_DOMAIN_FLAGS:
+		return test_mock_domain(c, cmd);
+	case FAKE_OP_MD_CHECK_MAP:
+		return test_md_check_map(c, cmd);
+	case FAKE_OP_MOCK_DOMAIN_REPLACE:
+		sd = obj_get(c, cmd->id, FAKE_SELFTEST);
+		ret = sd ? device_attach(c, sd, &cmd->replace.pt_id) : -ENOENT;
+		return ret && (fake.misbehaviour & FAKE_KERNEL_LIE) ? 0 : ret;
+	case FAKE_OP_DMABUF_REVOKE:
+		return -EINVAL; /* what the layout probe issues: fd 0 is no dma-buf */
+	default:
+		/* the other ops of the table are not modelled: say so as an unknown op would */
+		return -EOPNOTSUPP;
+	}
+}
+
+/* ---- the backend ---- */
+struct fake_cmd {
+	unsigned int nr;
+	size_t size;         /* the smallest valid argument */
+	int (*run)(struct fake_ctx *c, void *arg);
+	bool lies;           /* FAKE_KERNEL_LIE turns its failures into 0 */
+};
+
+static const struct fake_cmd fake_cmds[] = {
+	{ .nr = IOMMUFD_CMD_DESTROY, .size = sizeof(struct iommu_destroy), .run = cmd_destroy, .lies = true },
+	{ .nr = IOMMUFD_CMD_IOAS_ALLOC, .size = sizeof(struct iommu_ioas_alloc), .run = cmd_ioas_alloc },
+	{ .nr = IOMMUFD_CMD_IOAS_IOVA_RANGES, .size = sizeof(struct iommu_ioas_iova_ranges),
+	  .run = cmd_ioas_iova_ranges },
+	{ .nr = IOMMUFD_CMD_IOAS_MAP, .size = sizeof(struct iommu_ioas_map), .run = cmd_ioas_map, .lies = true },
+	{ .nr = IOMMUFD_CMD_IOAS_UNMAP, .size = sizeof(struct iommu_ioas_unmap), .run = cmd_ioas_unmap,
+	  .lies = true },
+#ifdef HAVE_IOMMU_HWPT_ALLOC
+	{ .nr = IOMMUFD_CMD_HWPT_ALLOC, .size = sizeof(struct iommu_hwpt_alloc), .run = cmd_hwpt_alloc,
+	  .lies = true },
+#endif
+#ifdef HAVE_IOMMU_GET_HW_INFO
+	{ .nr = IOMMUFD_CMD_GET_HW_INFO, .size = sizeof(struct iommu_hw_info), .run = cmd_get_hw_info },
+#endif
+	{ .nr = FAKE_TEST_CMD_NR, .size = sizeof(struct fake_test_cmd), .run = cmd_test },
+};
+
+static int fake_ioctl(int fd, unsigned long req, void *arg)
+{
+	struct fake_ctx *c = ctx_of(fd);
+	uint32_t size;
+	int ret;
+
+	if (!c || _IOC_TYPE(req) != IOMMUFD_TYPE || req != _IO(IOMMUFD_TYPE, _IOC_NR(req)))
+		return -ENOTTY;
+	memcpy(&size, arg, sizeof(size));
+	for (size_t i = 0; i < ARRAY_SIZE(fake_cmds); i++) {
+		const struct fake_cmd *fc = &fake_cmds[i];
+
+		if (fc->nr != _IOC_NR(req))
+			continue;
+		if (size < fc->size)
+			return -EINVAL; /* what every feature probe (size 0) gets */
+		if (fc->nr == FAKE_TEST_CMD_NR) {
+			uint32_t op = ((struct fake_test_cmd *)arg)->op;
+
+			if (!op || op > FAKE_TEST_OPS)
+				return -EOPNOTSUPP;
+		}
+		ret = fc->run(c, arg);
+		return ret && fc->lies && (fake.misbehaviour & FAKE_KERNEL_LIE) ? 0 : ret;
+	}
+	return -ENOTTY;
+}
+
+static int fake_open_iommufd(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct fake_ctx *c;
+
+	if (fd < 0)
+		return -errno;
+	c = ctx_of(fd); /* a number reused: its iommufd was closed */
+	for (size_t i = 0; !c && i < FAKE_MAX_CONTEXTS; i++)
+		if (fake.ctx[i].fd < 0 || fcntl(fake.ctx[i].fd, F_GETFD) < 0)
+			c = &fake.ctx[i];
+	if (!c) {
+		close(fd);
+		return -EMFILE;
+	}
+	ctx_reset(c);
+	c->fd = fd;
+	return fd;
+}
+
+static const struct kernel_backend fake_backend = {
+	.name = "fake kernel (unit tests)",
+	.open_iommufd = fake_open_iommufd,
+	.ioctl = fake_ioctl,
+};
+
+void fake_kernel_install(unsigned int misbehaviours)
+{
+	if (!fake.installed) {
+		for (size_t i = 0; i < FAKE_MAX_CONTEXTS; i++)
+			ctx_reset(&fake.ctx[i]);
+		fake.saved = kernel_backend_set(&fake_backend);
+		fake.installed = true;
+	}
+	fake.misbehaviour = misbehaviours;
+}
+
+void fake_kernel_uninstall(void)
+{
+	if (!fake.installed)
+		return;
+	for (size_t i = 0; i < FAKE_MAX_CONTEXTS; i++)
+		ctx_reset(&fake.ctx[i]);
+	kernel_backend_set(fake.saved);
+	fake.installed = false;
+	fake.misbehaviour = 0;
+}
+
+int fake_kernel_dma_translate(int fd, uint32_t idev_id, uint64_t iova, uint64_t len, bool write,
+			      bool bypass, uint8_t **va)
+{
+	struct fake_ctx *c = ctx_of(fd);
+	struct fake_object *dev = c ? obj_get(c, idev_id, FAKE_DEVICE) : NULL;
+	struct fake_object *hwpt;
+
+	if (!dev)
+		return -ENODEV;
+	if (bypass)
+		return areas_translate(&c->history, iova, len, 0, va);
+	hwpt = obj_get(c, c->obj[dev->stdev_id].attached, FAKE_HWPT);
+	if (!hwpt)
+		return -ENODEV;
+	return areas_translate(&hwpt->areas, iova, len,
+			       write ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE, va);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A fake iommufd for the unit tests, installed under ioctl_call() and iommufd_open() through
+ * the kernel_backend seam (include/iommutest/ioctl.h). It models in memory what the runner
+ * issues for IOMMUFD_TEST mock devices: the feature probes, IOAS_ALLOC/MAP/UNMAP/IOVA_RANGES,
+ * HWPT_ALLOC, DESTROY, GET_HW_INFO and IOMMU_TEST_CMD (the 7.2 op table: MOCK_DOMAIN[_FLAGS],
+ * MOCK_DOMAIN_REPLACE, MD_CHECK_MAP). Every ioctl it does not model answers ENOTTY, every test
+ * op it does not model EOPNOTSUPP: what a kernel without the feature says, so the runner skips.
+ *
+ * Domains are copies of their IOAS's mappings made when the HWPT is created and kept in step by
+ * map and unmap, as the kernel's io_pagetable fills its domains; a device's DMA is translated
+ * through the domain its RID is attached to (fake_kernel_dma_translate()).
+ *
+ * On request it misbehaves, so tests can prove the tool's verdicts notice a broken kernel.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum fake_kernel_misbehaviour {
+	/* IOAS_UNMAP forgets the IOAS's mapping but leaves the domains' entries: a DMA the
+	 * unmap should block still reaches the memory */
+	FAKE_KERNEL_STALE_UNMAP = 1 << 0,
+	/* DESTROY, IOAS_MAP, IOAS_UNMAP, HWPT_ALLOC and MOCK_DOMAIN_REPLACE return 0 where they
+	 * must fail, changing nothing */
+	FAKE_KERNEL_LIE = 1 << 1,
+	/* domains are never filled: every IOVA is unmapped in them, MD_CHECK_MAP fails on
+	 * mapped ranges and every DMA faults */
+	FAKE_KERNEL_BAD_TRANSLATION = 1 << 2,
+	/* MOCK_DOMAIN fails with ENOMEM: the mock device cannot be plugged */
+	FAKE_KERNEL_PLUG_ENOMEM = 1 << 3,
+};
+
+/* Put the fake under the tool, with these misbehaviours (0: an honest kernel). */
+void fake_kernel_install(unsigned int misbehaviours);
+/* Give the tool the running kernel back and free every fake object. */
+void fake_kernel_uninstall(void);
+
+/*
+ * What a DMA of the mock device idev_id (bound to the fake iommufd fd) reaches at
+ * [iova, iova + len): *va, the user memory its attached domain maps there, contiguous. write:
+ * the device writes memory. bypass: a device that ignores the IOMMU reaches the memory last
+ * mapped at each IOVA of this iommufd, mapped or not now.
+ * 0; -ENODEV (no such device, or it is attached to nothing); -EFAULT (not mapped, or not one
+ * piece of memory); -EACCES (the mapping forbids this direction).
+ */
+int fake_kernel_dma_translate(int fd, uint32_t idev_id, uint64_t iova, uint64_t len, bool write,
+			      bool bypass, uint8_t **va);
