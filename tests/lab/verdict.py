@@ -14,8 +14,8 @@ what the entry shows (the guest's KTAP nested, "# " diagnostics) and one line
 
 which tests/lab/run turns into the KTAP result line. Before the first entry: the guest's
 "@@LAB INFO" facts as "# PROFILE: ..." lines. What each entry requires is the table's last column
-(see tests/lab/entries); the must-pass lists are the profile's "must-pass KEY:" lines in
-tests/lab/profiles. Standard library only.
+(see tests/lab/entries); the must-pass lists are the profile's "must_pass": {KEY: [...]} in
+tests/lab/profiles.json (through tests/lab/profiles.py). Standard library only.
 """
 
 import argparse
@@ -26,6 +26,8 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import profiles as profiles_file  # noqa: E402 (tests/lab/profiles.py, beside this file)
 
 BAD_RE = re.compile(r"WARNING:|BUG:|Oops|Call [Tt]race|Kernel panic|general protection fault|UBSAN:|"
                     r"KASAN:|soft lockup|blocked for more than")
@@ -68,18 +70,7 @@ def load_entries(path):
 
 def load_profiles(path):
     """{name: {"flags": [...], "must_pass": {key: [scenario names]}}}, in file order."""
-    profiles, cur = {}, None
-    for no, line in table_lines(path):
-        if line[0].isspace():
-            m = re.match(r"\s+must-pass ([A-Za-z0-9-]+):(.*)$", line)
-            if not m or cur is None:
-                raise SystemExit(f"{path}:{no}: an indented line is 'must-pass KEY: NAMES' after a profile")
-            cur["must_pass"].setdefault(m.group(1), []).extend(m.group(2).split())
-            continue
-        fields = [f.strip() for f in line.split("|")]
-        cur = {"flags": [] if fields[4] == "-" else fields[4].split(","), "must_pass": {}}
-        profiles[fields[0]] = cur
-    return profiles
+    return {p["name"]: {"flags": p["flags"], "must_pass": p["must_pass"]} for p in profiles_file.load(path)}
 
 
 def scenario_names(directory):
@@ -555,15 +546,15 @@ def check_profiles(entries, profiles, scenario_dir):
     for p, prof in profiles.items():
         for e in entries:
             if "must-pass" in e.requires and e.key not in prof["must_pass"]:
-                errs.append(f"profile {p}: no 'must-pass {e.key}:' line")
+                errs.append(f"profile {p}: must_pass has no list for {e.key}")
         for k, lst in prof["must_pass"].items():
             if k not in keys or "must-pass" not in keys[k].requires:
-                errs.append(f"profile {p}: 'must-pass {k}:' names no entry that requires must-pass")
+                errs.append(f"profile {p}: must_pass.{k} names no entry that requires must-pass")
             for n in lst:
                 if n not in names:
-                    errs.append(f"profile {p}: must-pass {k}: {n} is no scenario in {scenario_dir}")
+                    errs.append(f"profile {p}: must_pass.{k}: {n} is no scenario in {scenario_dir}")
             if len(set(lst)) != len(lst):
-                errs.append(f"profile {p}: must-pass {k}: a scenario is listed twice")
+                errs.append(f"profile {p}: must_pass.{k}: a scenario is listed twice")
     return errs
 
 
@@ -571,7 +562,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--entries", default=os.path.join(HERE, "entries"))
-    ap.add_argument("--profiles", default=os.path.join(HERE, "profiles"))
+    ap.add_argument("--profiles", default=profiles_file.PATH)
     ap.add_argument("--profile")
     ap.add_argument("--log", help="the serial log of the boot")
     ap.add_argument("--log-name", help="how reasons name the serial log (default: --log)")
