@@ -297,11 +297,11 @@ static int open_trace(const struct cli *c)
 static int bind_all(const struct cli *c, struct bound_device *bd)
 {
 	for (size_t i = 0; i < c->nbdfs; i++) {
-		uint32_t mock_flags;
+		const struct device_ops *provider = device_provider_for_spec(c->bdfs[i], NULL);
 		int ret;
 
-		if (!mock_spec_parse(c->bdfs[i], &mock_flags))
-			continue; /* nothing to bind */
+		if (!provider || !provider->bindable)
+			continue; /* nothing to bind (a mock device) */
 		ret = pci_bind_vfio(c->bdfs[i], &bd[i], BIND_TIMEOUT_MS);
 
 		if (ret) {
@@ -404,37 +404,33 @@ out:
 
 static void info_device(int iommufd, const char *spec)
 {
-	struct test_device d = { .ops = &vfio_device_ops, .iommufd = iommufd, .vdev.fd = -1 };
+	struct test_device d = { 0 };
 	struct hw_info_result hw;
 	const struct hw_info_decoder *dec;
 	struct iova_range *r = NULL;
-	const char *why;
+	const char *unavailable;
 	size_t nr = 0;
 	uint64_t align = 0;
 	uint32_t ioas, pt;
 	int ret;
 
 	printf("\ndevice %s\n", spec);
-	snprintf(d.name, sizeof(d.name), "%s", spec);
-	if (!mock_spec_parse(spec, &d.mock_flags)) {
-		d.ops = &mock_device_ops;
-		if (mock_probe(iommufd, &why)) {
-			printf("  %s\n", why);
-			return;
-		}
+	ret = device_open(&d, iommufd, spec, 0, &unavailable);
+	if (ret && unavailable) {
+		printf("  %s\n", unavailable);
+		return;
 	}
-	ret = d.ops->open(&d, iommufd);
 	if (ret) {
 		printf("  open and bind: %s\n", strerror(-ret));
 		goto out;
 	}
-	if (d.ops == &vfio_device_ops)
-		printf("  pci id %04x:%04x class %06x, iommufd dev_id %u\n", d.vdev.vendor,
-		       d.vdev.device, d.vdev.class_code, d.dev_id);
+	if (d.facts.pci)
+		printf("  pci id %04x:%04x class %06x, iommufd dev_id %u\n", d.facts.vendor,
+		       d.facts.device, d.facts.class_code, d.dev_id);
 	else
-		printf("  IOMMUFD_TEST mock device, iommufd dev_id %u\n", d.dev_id);
+		printf("  %s, iommufd dev_id %u\n", d.ops->title, d.dev_id);
 	for (size_t i = 0; dma_engine_registry[i]; i++)
-		if (!dma_engine_registry[i]->probe(&d))
+		if (!dma_engine_registry[i]->probe(&d.facts))
 			printf("  DMA engine: %s\n", dma_engine_registry[i]->name);
 	ret = iommufd_get_hw_info(iommufd, d.dev_id, &hw);
 	if (ret) {
@@ -476,13 +472,11 @@ static void info_device(int iommufd, const char *spec)
 		}
 		if (!ret)
 			d.ops->detach(&d, iommufd);
-		d.ops->close(&d, iommufd); /* before the IOAS goes: the device may still use it */
-		d.ops = NULL;
+		device_close(&d); /* before the IOAS goes: the device may still use it */
 		iommufd_destroy(iommufd, ioas);
 	}
 out:
-	if (d.ops)
-		d.ops->close(&d, iommufd);
+	device_close(&d);
 }
 
 static int cmd_info(int argc, char **argv)

@@ -25,7 +25,8 @@ enum arg_type {
 	ARG_IOVA,   /* struct iova_arg: a number, or "MAPPING" / "MAPPING+OFFSET" */
 	ARG_FILL,   /* struct fill_spec: "zero" | "seq" | "random" | {"pattern":..,"value":..} */
 	ARG_FIELDS, /* struct field_list: {"NAME": number | {"min": n, "max": n}} */
-	ARG_STRINGS,/* struct string_list: an array of strings */
+	ARG_STRINGS,/* struct string_list: an array of strings (of .names, when given) */
+	ARG_INT,    /* uint64_t: a JSON integer in .min...max */
 };
 
 struct arg_enum {
@@ -43,6 +44,10 @@ struct arg_def {
 	unsigned int kinds;           /* ARG_REF / ARG_NEW: enum obj_kind mask */
 	const struct arg_enum *enums; /* ARG_ENUM / ARG_FLAGS: {NULL} terminated */
 	bool kills;                   /* ARG_REF: a successful step ends the object's life */
+	uint64_t min, max;            /* ARG_INT: the range */
+	/* ARG_STRINGS: the values it takes, the i-th or NULL past the last (a table the layer that
+	 * owns the names exports: features, engines, IOMMU types) */
+	const char *(*names)(size_t i);
 };
 
 struct iova_arg {
@@ -69,7 +74,18 @@ struct string_list {
 /* Parse obj (a json_t object) into st->args per st->ops->args. 0 or -EINVAL (reported).
  * Keys in skip[] (NULL-terminated) belong to the caller ("op", "expect", "label"). */
 int args_parse(struct load_ctx *lc, struct step *st, void *obj, const char *const *skip);
-/* Parse a value of one type outside a step table (buffers' "fill", "requires"). */
+/*
+ * Parse obj (a json_t object) outside the steps — "requires", each of "devices" and "buffers" —
+ * through a table like a step's: unknown keys, then missing required keys are reported at path,
+ * then each key in the table's order at "path.key" (an ARG_NEW declares its name at path: where
+ * the object is declared). Bit i of *given: defs[i] was in the file. 0 or -EINVAL (reported).
+ */
+int args_parse_section(struct load_ctx *lc, const char *path, const struct arg_def *defs,
+		       void *obj, void *dst, uint64_t *given);
+/* A name as the file writes it: 1..SCENARIO_MAX_NAME of [A-Za-z0-9_.-], starting with a letter
+ * or '_'. 0 or -EINVAL (reported at path). */
+int arg_parse_name(struct load_ctx *lc, const char *path, void *json, const char **out);
+/* Parse a value of one type outside a table. */
 int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def *def, void *json,
 		    void *dst);
 void args_free(const struct arg_def *defs, void *args);

@@ -2,8 +2,8 @@
 /*
  * NVMe: the registers, commands and data structures the nvme DMA engine (src/engines/nvme.c)
  * uses, and its pure logic (src/engines/nvme_proto.c): CAP decoding, MDTS, PRPs, status names,
- * the device window's LBA arithmetic, where the engine's own memory goes in IOVA space. The pure
- * functions touch no device, so tests/unit/test_nvme.c checks them directly.
+ * the device window's LBA arithmetic. The pure functions touch no device, so
+ * tests/unit/test_nvme.c checks them directly.
  */
 #pragma once
 
@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "iommutest/iommufd.h"
 
 #define NVME_CLASS_CODE 0x010802u /* mass storage, non-volatile memory, NVM Express */
 
@@ -118,10 +117,3 @@ void nvme_status_describe(uint16_t status, char *buf, size_t len);
  */
 int nvme_lba_range(uint64_t dev_off, uint64_t len, unsigned int lba_shift, uint64_t window,
 		   uint64_t *slba, uint32_t *nlb);
-
-/*
- * Where the engine's own memory (size bytes) goes in IOVA space: as high as the usable ranges
- * allow, below top (inclusive), aligned to align (a power of two). 0 and *iova, or -ERANGE.
- */
-int nvme_pick_window(const struct iova_range *r, size_t n, uint64_t size, uint64_t align,
-		     uint64_t top, uint64_t *iova);

@@ -61,6 +61,10 @@ struct load_ctx {
 };
 int load_error(struct load_ctx *lc, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Declare the name json_name (a json_t) of a new object of kind at path (its declaration): the
+ * name's syntax, then uniqueness in the file. *sym = its symbol (when sym). 0, -EINVAL or -ENOMEM. */
+int scenario_declare(struct load_ctx *lc, const char *path, void *json_name, enum obj_kind kind,
+		     int *sym);
 /* Index in sc->buffers of the buffer symbol sym, or -1. */
 int scenario_buffer_index(const struct scenario *sc, int sym);
 /* Size of the buffer symbol sym (0 when it is not a buffer). */

@@ -17,6 +17,21 @@ int errno_from_name(const char *name);
 /* 22 -> "EINVAL"; "E?" for unknown values. */
 const char *errno_name(int err);
 
+/*
+ * Find by name, for every table of named entries (verbs, engines, enum values, argument
+ * definitions, errno names, lists of strings). table_find: entries `stride` bytes apart, each
+ * with its name as the `const char *` at name_off, n of them or up to the first NULL name.
+ * registry_find: the same over a NULL-terminated array of pointers to such entries. The index of
+ * the entry, or -1.
+ */
+long table_find(const void *table, size_t n, size_t stride, size_t name_off, const char *name);
+long registry_find(const void *const *registry, size_t name_off, const char *name);
+/* the index of s in a NULL-terminated list of strings, or -1 */
+static inline long string_list_find(const char *const *list, const char *s)
+{
+	return table_find(list, SIZE_MAX, sizeof(*list), 0, s);
+}
+
 /* a + b without wrapping; false on overflow */
 static inline bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
 {

@@ -4,6 +4,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,7 @@ const char *arg_type_name(enum arg_type t)
 	case ARG_FILL: return "fill";
 	case ARG_FIELDS: return "fields";
 	case ARG_STRINGS: return "strings";
+	case ARG_INT: return "integer";
 	}
 	return "?";
 }
@@ -60,13 +63,14 @@ static int parse_u64(struct load_ctx *lc, const char *path, json_t *v, uint64_t 
 static int lookup_enum(struct load_ctx *lc, const char *path, const struct arg_enum *e,
 		       const char *name, uint64_t *out)
 {
+	long found = table_find(e, SIZE_MAX, sizeof(*e), offsetof(struct arg_enum, name), name);
 	char list[256] = "";
 
+	if (found >= 0) {
+		*out = e[found].value;
+		return 0;
+	}
 	for (size_t i = 0; e[i].name; i++) {
-		if (!strcmp(e[i].name, name)) {
-			*out = e[i].value;
-			return 0;
-		}
 		if (strlen(list) + strlen(e[i].name) + 3 < sizeof(list)) {
 			if (i)
 				strcat(list, ", ");
@@ -76,8 +80,9 @@ static int lookup_enum(struct load_ctx *lc, const char *path, const struct arg_e
 	return load_error(lc, path, "\"%.64s\" is not one of: %s", name, list);
 }
 
-static int parse_name(struct load_ctx *lc, const char *path, json_t *v, const char **out)
+int arg_parse_name(struct load_ctx *lc, const char *path, void *json, const char **out)
 {
+	json_t *v = json;
 	const char *s;
 	size_t n;
 
@@ -243,6 +248,22 @@ static int parse_strings(struct load_ctx *lc, const char *path, json_t *v, struc
 	return 0;
 }
 
+/* every entry of sl one of d->names (when the table gives them) */
+static int check_names(struct load_ctx *lc, const char *path, const struct arg_def *d,
+		       const struct string_list *sl)
+{
+	for (size_t i = 0; d->names && i < sl->n; i++) {
+		const char *known;
+		size_t j;
+
+		for (j = 0; (known = d->names(j)) && strcmp(known, sl->v[i]); j++)
+			;
+		if (!known)
+			return load_error(lc, path, "unknown value \"%.64s\"", sl->v[i]);
+	}
+	return 0;
+}
+
 int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def *d, void *json,
 		    void *dst)
 {
@@ -291,7 +312,7 @@ int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def 
 		return 0;
 	case ARG_REF:
 	case ARG_NEW:
-		if (parse_name(lc, path, v, &name))
+		if (arg_parse_name(lc, path, v, &name))
 			return -EINVAL;
 		return resolve_ref(lc, path, name, d->kinds, dst);
 	case ARG_IOVA: {
@@ -335,6 +356,11 @@ offset:
 			return -ENOMEM;
 		ret = parse_u64(lc, path, tmp, &ia->offset);
 		json_decref(tmp);
+		/* like every other offset into a buffer: a byte outside it is no address to aim at */
+		if (!ret && ia->phys >= 0 && ia->offset >= scenario_buffer_size(lc->sc, ia->phys))
+			return load_error(lc, path, "offset 0x%llx is beyond buffer \"%s\" (0x%llx bytes)",
+					  (unsigned long long)ia->offset, lc->sc->syms[ia->phys].name,
+					  (unsigned long long)scenario_buffer_size(lc->sc, ia->phys));
 		return ret;
 	}
 	case ARG_FILL:
@@ -342,7 +368,14 @@ offset:
 	case ARG_FIELDS:
 		return parse_fields(lc, path, v, dst);
 	case ARG_STRINGS:
-		return parse_strings(lc, path, v, dst);
+		return parse_strings(lc, path, v, dst) ? -EINVAL : check_names(lc, path, d, dst);
+	case ARG_INT:
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    (uint64_t)json_integer_value(v) < d->min || (uint64_t)json_integer_value(v) > d->max)
+			return load_error(lc, path, "must be an integer %llu..%llu",
+					  (unsigned long long)d->min, (unsigned long long)d->max);
+		*(uint64_t *)dst = (uint64_t)json_integer_value(v);
+		return 0;
 	}
 	return load_error(lc, path, "internal: unknown argument type");
 }
@@ -367,6 +400,37 @@ static json_t *default_json(const struct arg_def *d)
 	}
 }
 
+/* the index of key in a table, or -1 */
+static long def_find(const struct arg_def *defs, const char *key)
+{
+	return table_find(defs, SIZE_MAX, sizeof(*defs), offsetof(struct arg_def, name), key);
+}
+
+/* an argument the file does not give: no symbol, or its default (where = the table's owner) */
+static int arg_absent(struct load_ctx *lc, const char *where, const struct arg_def *d, void *field)
+{
+	char path[300];
+	json_t *dv;
+	int ret;
+
+	/* an absent name or IOVA must never read as symbol 0 */
+	if (d->type == ARG_REF || d->type == ARG_NEW)
+		*(int *)field = -1;
+	if (d->type == ARG_IOVA) {
+		((struct iova_arg *)field)->mapping = -1;
+		((struct iova_arg *)field)->phys = -1;
+	}
+	if (!d->def)
+		return 0;
+	dv = default_json(d);
+	if (!dv)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s: default of \"%s\"", where, d->name);
+	ret = arg_parse_value(lc, path, d, dv, field);
+	json_decref(dv);
+	return ret;
+}
+
 int args_parse(struct load_ctx *lc, struct step *st, void *obj, const char *const *skip)
 {
 	const struct arg_def *defs = st->ops->args;
@@ -375,18 +439,12 @@ int args_parse(struct load_ctx *lc, struct step *st, void *obj, const char *cons
 	char path[256];
 
 	json_object_foreach((json_t *)obj, key, v) {
-		size_t i;
-		int skipped = 0;
+		long i;
 
-		for (i = 0; skip && skip[i]; i++)
-			if (!strcmp(skip[i], key))
-				skipped = 1;
-		if (skipped)
+		if (skip && string_list_find(skip, key) >= 0)
 			continue;
-		for (i = 0; defs[i].name; i++)
-			if (!strcmp(defs[i].name, key))
-				break;
-		if (!defs[i].name)
+		i = def_find(defs, key);
+		if (i < 0)
 			return load_error(lc, lc->step_path, "unknown key \"%.64s\"", key);
 		snprintf(path, sizeof(path), "%s: \"%s\"", lc->step_path, key);
 		if (arg_parse_value(lc, path, &defs[i], v, (char *)st->args + defs[i].off))
@@ -394,30 +452,46 @@ int args_parse(struct load_ctx *lc, struct step *st, void *obj, const char *cons
 		st->given |= 1ull << i;
 	}
 	for (size_t i = 0; defs[i].name; i++) {
-		json_t *dv;
-		int ret;
-
 		if (st->given & (1ull << i))
 			continue;
-		/* an absent name or IOVA must never read as symbol 0 */
-		if (defs[i].type == ARG_REF || defs[i].type == ARG_NEW)
-			*(int *)((char *)st->args + defs[i].off) = -1;
-		if (defs[i].type == ARG_IOVA) {
-			((struct iova_arg *)((char *)st->args + defs[i].off))->mapping = -1;
-			((struct iova_arg *)((char *)st->args + defs[i].off))->phys = -1;
-		}
 		if (defs[i].required)
 			return load_error(lc, lc->step_path, "missing required key \"%s\"", defs[i].name);
-		if (!defs[i].def)
-			continue;
-		dv = default_json(&defs[i]);
-		if (!dv)
-			return -ENOMEM;
-		snprintf(path, sizeof(path), "%s: default of \"%s\"", lc->step_path, defs[i].name);
-		ret = arg_parse_value(lc, path, &defs[i], dv, (char *)st->args + defs[i].off);
-		json_decref(dv);
+		if (arg_absent(lc, lc->step_path, &defs[i], (char *)st->args + defs[i].off))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int args_parse_section(struct load_ctx *lc, const char *path, const struct arg_def *defs,
+		       void *obj, void *dst, uint64_t *given)
+{
+	const char *key;
+	char kpath[300];
+	json_t *v;
+
+	*given = 0;
+	json_object_foreach((json_t *)obj, key, v)
+		if (def_find(defs, key) < 0)
+			return load_error(lc, path, "unknown key \"%.64s\"", key);
+	for (size_t i = 0; defs[i].name; i++)
+		if (defs[i].required && !json_object_get(obj, defs[i].name))
+			return load_error(lc, path, "missing required key \"%s\"", defs[i].name);
+	for (size_t i = 0; defs[i].name; i++) {
+		void *field = (char *)dst + defs[i].off;
+		int ret;
+
+		v = json_object_get(obj, defs[i].name);
+		snprintf(kpath, sizeof(kpath), "%s.%s", path, defs[i].name);
+		if (!v)
+			ret = arg_absent(lc, kpath, &defs[i], field);
+		else if (defs[i].type == ARG_NEW)
+			ret = scenario_declare(lc, path, v, (enum obj_kind)defs[i].kinds, field);
+		else
+			ret = arg_parse_value(lc, kpath, &defs[i], v, field);
 		if (ret)
 			return ret;
+		if (v)
+			*given |= 1ull << i;
 	}
 	return 0;
 }
@@ -472,7 +546,7 @@ static size_t arg_type_size(enum arg_type t)
 {
 	switch (t) {
 	case ARG_STRING: return sizeof(char *);
-	case ARG_U64: case ARG_ENUM: case ARG_FLAGS: return sizeof(uint64_t);
+	case ARG_U64: case ARG_ENUM: case ARG_FLAGS: case ARG_INT: return sizeof(uint64_t);
 	case ARG_BOOL: return sizeof(bool);
 	case ARG_REF: case ARG_NEW: return sizeof(int);
 	case ARG_IOVA: return sizeof(struct iova_arg);
@@ -496,6 +570,9 @@ int args_check_table(const char *verb, const struct arg_def *defs, size_t args_s
 		if ((defs[i].type == ARG_REF || defs[i].type == ARG_NEW) && !defs[i].kinds)
 			return -EINVAL;
 		if (defs[i].required && defs[i].def)
+			return -EINVAL;
+		if ((defs[i].type == ARG_INT && defs[i].min > defs[i].max) ||
+		    (defs[i].names && defs[i].type != ARG_STRINGS))
 			return -EINVAL;
 		if (!defs[i].help)
 			return -EINVAL;

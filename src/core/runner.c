@@ -314,8 +314,8 @@ static void teardown(struct run_ctx *rc)
 	for (size_t i = 0; i < sc->ndevices; i++) {
 		struct test_device *d = rc->objs[sc->devices[i].sym].dev;
 
-		if (d && d->open)
-			d->ops->close(d, rc->iommufd);
+		if (d)
+			device_close(d);
 		free(d);
 	}
 	if (rc->iommufd >= 0)
@@ -346,8 +346,9 @@ static bool name_in(const char *name, char *const *list, size_t n)
 	return false;
 }
 
-/* 0 ready, or a SKIP/FAIL reason in why and the result to report */
-static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *why, size_t len)
+/* the scenario's needs this run cannot meet before any device is touched; opens the iommufd */
+static enum result setup_requirements(struct run_ctx *rc, const struct run_opts *opts, char *why,
+				      size_t len)
 {
 	const struct scenario *sc = rc->sc;
 	int ret;
@@ -369,6 +370,134 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 			return RESULT_SKIP;
 		}
 	}
+	return RESULT_PASS;
+}
+
+/* the IOMMU behind d is one of the hw_info types the scenario requires, with the fields in range */
+static enum result check_hw_info(struct run_ctx *rc, const struct test_device *d, char *why,
+				 size_t len)
+{
+	const struct scenario *sc = rc->sc;
+	struct hw_info_result hw;
+	const char *tname;
+	int ret;
+
+	if (!sc->req.nhw_info)
+		return RESULT_PASS;
+	ret = iommufd_get_hw_info(rc->iommufd, d->dev_id, &hw);
+	if (ret) {
+		snprintf(why, len, "IOMMU_GET_HW_INFO: %s", strerror(-ret));
+		return ret == -ENOTTY || ret == -EOPNOTSUPP ? RESULT_SKIP : RESULT_ERROR;
+	}
+	tname = hw_info_type_name(hw.type);
+	if (!name_in(tname, sc->req.hw_info, sc->req.nhw_info)) {
+		snprintf(why, len, "the IOMMU behind %s is %s, not one this scenario requires",
+			 d->name, tname);
+		return RESULT_SKIP;
+	}
+	for (size_t f = 0; f < sc->req.hw_fields.n; f++) {
+		const struct field_expect *fe = &sc->req.hw_fields.v[f];
+		uint64_t v;
+
+		if (hw_info_value(&hw, fe->name, &v)) {
+			snprintf(why, len, "%s reports no field %s", tname, fe->name);
+			return RESULT_SKIP;
+		}
+		if (v < fe->min || v > fe->max) {
+			char want[64];
+
+			if (fe->min == fe->max)
+				snprintf(want, sizeof(want), "= %llu", (unsigned long long)fe->min);
+			else
+				snprintf(want, sizeof(want), "in %llu..%llu", (unsigned long long)fe->min,
+					 (unsigned long long)fe->max);
+			snprintf(why, len, "needs %s %s %s, this IOMMU has %llu", tname, fe->name,
+				 want, (unsigned long long)v);
+			return RESULT_SKIP;
+		}
+	}
+	return RESULT_PASS;
+}
+
+/* its DMA engine: the one the slot names, "any", or the first that probes it; then requirements */
+static enum result setup_engine(struct run_ctx *rc, const struct device_slot *slot,
+				struct test_device *d, uint64_t dma_mask, char *why, size_t len)
+{
+	const struct scenario *sc = rc->sc;
+	const char *sname = sc->syms[slot->sym].name;
+	int ret = dma_engine_setup(&d->engine, d, slot->engine, dma_mask);
+
+	if (ret == -ENODEV && slot->engine) {
+		snprintf(why, len, "device %s (%s, %04x:%04x class %06x): no DMA engine %s drives it",
+			 sname, d->name, d->facts.vendor, d->facts.device, d->facts.class_code,
+			 strcmp(slot->engine, "any") ? slot->engine : "compiled in");
+		return RESULT_SKIP;
+	}
+	if (ret && ret != -ENODEV) {
+		snprintf(why, len, "device %s (%s): DMA engine setup: %s", sname, d->name, strerror(-ret));
+		return RESULT_ERROR;
+	}
+	d->engine_up = !ret;
+	if (sc->req.nengines && (!d->engine_up || !name_in(d->engine.ops->name, sc->req.engines,
+							   sc->req.nengines))) {
+		snprintf(why, len, "device %s (%s): engine %s is not one this scenario requires",
+			 sname, d->name, d->engine_up ? d->engine.ops->name : "(none)");
+		return RESULT_SKIP;
+	}
+	return RESULT_PASS;
+}
+
+/* one device slot: its device (the slot's own mock, or the next -d), bound, with its engine */
+static enum result setup_device(struct run_ctx *rc, const struct run_opts *opts,
+				const struct device_slot *slot, size_t *next_bdf, char *why, size_t len)
+{
+	const char *sname = rc->sc->syms[slot->sym].name;
+	struct test_device *d = calloc(1, sizeof(*d));
+	const char *spec = NULL, *unavailable;
+	uint64_t dma_mask = 0;
+	enum result r;
+	int ret;
+
+	if (!d) {
+		snprintf(why, len, "out of memory");
+		return RESULT_ERROR;
+	}
+	d->allow_destructive = opts->allow_destructive;
+	d->resolve = resolve_iova;
+	d->resolve_ctx = rc;
+	rc->objs[slot->sym].dev = d;
+	rc->objs[slot->sym].live = true;
+	if (!slot->mock) {
+		spec = opts->bdfs[*next_bdf];
+		dma_mask = opts->dma_masks ? opts->dma_masks[*next_bdf] : 0;
+		(*next_bdf)++;
+	}
+	ret = device_open(d, rc->iommufd, spec, slot->mock_flags, &unavailable);
+	if (ret && unavailable) {
+		snprintf(why, len, "device %s: %s", sname, unavailable);
+		return RESULT_SKIP;
+	}
+	if (ret) {
+		snprintf(why, len, "device %s (%s): %s: %s%s", sname, d->name, d->ops->opening,
+			 strerror(-ret), ret == -EPERM ? " (no MSI isolation: interrupt remapping off?)" : "");
+		return ret == -EOPNOTSUPP ? RESULT_SKIP : RESULT_ERROR;
+	}
+	r = setup_engine(rc, slot, d, dma_mask, why, len);
+	if (r != RESULT_PASS)
+		return r;
+	return check_hw_info(rc, d, why, len);
+}
+
+/* RESULT_PASS ready, or a SKIP/FAIL reason in why and the result to report */
+static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *why, size_t len)
+{
+	const struct scenario *sc = rc->sc;
+	enum result r = setup_requirements(rc, opts, why, len);
+	size_t next_bdf = 0;
+	int ret;
+
+	if (r != RESULT_PASS)
+		return r;
 	for (size_t i = 0; i < sc->nsyms; i++)
 		rc->objs[i].kind = sc->syms[i].kind;
 	ret = setup_buffers(rc);
@@ -376,109 +505,9 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 		snprintf(why, len, "allocating buffers: %s", strerror(-ret));
 		return RESULT_ERROR;
 	}
-	for (size_t i = 0, next_bdf = 0; i < sc->ndevices; i++) {
-		const struct device_slot *slot = &sc->devices[i];
-		const char *sname = sc->syms[slot->sym].name;
-		struct test_device *d = calloc(1, sizeof(*d));
-		uint64_t dma_mask = 0;
-		const char *why_mock;
-
-		if (!d) {
-			snprintf(why, len, "out of memory");
-			return RESULT_ERROR;
-		}
-		d->attached = -1;
-		d->iommufd = rc->iommufd;
-		d->allow_destructive = opts->allow_destructive;
-		d->vdev.fd = -1;
-		d->resolve = resolve_iova;
-		d->resolve_ctx = rc;
-		rc->objs[slot->sym].dev = d;
-		rc->objs[slot->sym].live = true;
-		if (slot->mock) {
-			d->ops = &mock_device_ops;
-			d->mock_flags = slot->mock_flags;
-			snprintf(d->name, sizeof(d->name), "mock");
-		} else {
-			const char *spec = opts->bdfs[next_bdf];
-
-			dma_mask = opts->dma_masks ? opts->dma_masks[next_bdf] : 0;
-			next_bdf++;
-			if (!mock_spec_parse(spec, &d->mock_flags))
-				d->ops = &mock_device_ops;
-			else
-				d->ops = &vfio_device_ops;
-			snprintf(d->name, sizeof(d->name), "%s", spec);
-		}
-		if (d->ops == &mock_device_ops && mock_probe(rc->iommufd, &why_mock)) {
-			snprintf(why, len, "device %s: %s", sname, why_mock);
-			return RESULT_SKIP;
-		}
-		ret = d->ops->open(d, rc->iommufd);
-		d->open = true;
-		if (ret) {
-			snprintf(why, len, "device %s (%s): %s: %s%s", sname, d->name,
-				 d->ops == &mock_device_ops ? "plugging the mock device" : "opening and binding its VFIO cdev",
-				 strerror(-ret), ret == -EPERM ? " (no MSI isolation: interrupt remapping off?)" : "");
-			return ret == -EOPNOTSUPP ? RESULT_SKIP : RESULT_ERROR;
-		}
-		ret = dma_engine_setup(&d->engine, d, slot->engine, dma_mask);
-		if (ret == -ENODEV && slot->engine) {
-			snprintf(why, len, "device %s (%s, %04x:%04x class %06x): no DMA engine %s drives it",
-				 sname, d->name, d->vdev.vendor, d->vdev.device, d->vdev.class_code,
-				 strcmp(slot->engine, "any") ? slot->engine : "compiled in");
-			return RESULT_SKIP;
-		}
-		if (ret && ret != -ENODEV) {
-			snprintf(why, len, "device %s (%s): DMA engine setup: %s", sname, d->name, strerror(-ret));
-			return RESULT_ERROR;
-		}
-		d->engine_up = !ret;
-		if (sc->req.nengines && (!d->engine_up || !name_in(d->engine.ops->name, sc->req.engines,
-								   sc->req.nengines))) {
-			snprintf(why, len, "device %s (%s): engine %s is not one this scenario requires",
-				 sname, d->name, d->engine_up ? d->engine.ops->name : "(none)");
-			return RESULT_SKIP;
-		}
-		if (sc->req.nhw_info) {
-			struct hw_info_result hw;
-			const char *tname;
-
-			ret = iommufd_get_hw_info(rc->iommufd, d->dev_id, &hw);
-			if (ret) {
-				snprintf(why, len, "IOMMU_GET_HW_INFO: %s", strerror(-ret));
-				return ret == -ENOTTY || ret == -EOPNOTSUPP ? RESULT_SKIP : RESULT_ERROR;
-			}
-			tname = hw_info_type_name(hw.type);
-			if (!name_in(tname, sc->req.hw_info, sc->req.nhw_info)) {
-				snprintf(why, len, "the IOMMU behind %s is %s, not one this scenario requires",
-					 d->name, tname);
-				return RESULT_SKIP;
-			}
-			for (size_t f = 0; f < sc->req.hw_fields.n; f++) {
-				const struct field_expect *fe = &sc->req.hw_fields.v[f];
-				uint64_t v;
-
-				if (hw_info_value(&hw, fe->name, &v)) {
-					snprintf(why, len, "%s reports no field %s", tname, fe->name);
-					return RESULT_SKIP;
-				}
-				if (v < fe->min || v > fe->max) {
-					char want[64];
-
-					if (fe->min == fe->max)
-						snprintf(want, sizeof(want), "= %llu", (unsigned long long)fe->min);
-					else
-						snprintf(want, sizeof(want), "in %llu..%llu", (unsigned long long)fe->min,
-							 (unsigned long long)fe->max);
-					snprintf(why, len, "needs %s %s %s, this IOMMU has %llu", tname, fe->name,
-						 want, (unsigned long long)v);
-					return RESULT_SKIP;
-				}
-			}
-		}
-	}
-	return RESULT_PASS;
+	for (size_t i = 0; i < sc->ndevices && r == RESULT_PASS; i++)
+		r = setup_device(rc, opts, &sc->devices[i], &next_bdf, why, len);
+	return r;
 }
 
 static void progress(const struct run_opts *opts, unsigned int idx, unsigned int n,
@@ -518,16 +547,11 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 		out_diag(out, "%s", sc->description);
 	for (size_t i = 0; i < sc->ndevices; i++) {
 		struct test_device *d = rc.objs[sc->devices[i].sym].dev;
+		char what[96];
 
-		if (d->ops == &mock_device_ops)
-			out_diag(out, "device %s = IOMMUFD_TEST mock device%s, engine %s",
-				 sc->syms[sc->devices[i].sym].name,
-				 d->mock_flags & MOCK_DEV_FLAG_PASID ? " (PASID-capable)" : "",
-				 d->engine_up ? d->engine.ops->name : "none");
-		else
-			out_diag(out, "device %s = %s (%04x:%04x), engine %s", sc->syms[sc->devices[i].sym].name,
-				 d->name, d->vdev.vendor, d->vdev.device,
-				 d->engine_up ? d->engine.ops->name : "none");
+		d->ops->describe(d, what, sizeof(what));
+		out_diag(out, "device %s = %s, engine %s", sc->syms[sc->devices[i].sym].name, what,
+			 d->engine_up ? d->engine.ops->name : "none");
 	}
 	for (k = 0; k < sc->nsteps; k++) {
 		const struct step *st = &sc->steps[k];

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "core/simulate.h"
 #include "iommutest/hwinfo.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/iommufd_test.h"
@@ -41,11 +43,6 @@ const char *obj_kind_name(enum obj_kind k)
 	}
 	return "object";
 }
-
-/* IOMMU types a scenario may require (iommu_hw_info_type names) */
-static const char *const hw_info_type_names[] = {
-	"none", "intel_vtd", "arm_smmuv3", "tegra241_cmdqv", "amd", "selftest", NULL,
-};
 
 /* length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is not one */
 static size_t utf8_len(const unsigned char *s)
@@ -149,24 +146,16 @@ int scenario_find_symbol(const struct scenario *sc, const char *name, unsigned i
 	return -1;
 }
 
-static int declare(struct load_ctx *lc, const char *path, json_t *jname, enum obj_kind kind, int *sym)
+int scenario_declare(struct load_ctx *lc, const char *path, void *json_name, enum obj_kind kind,
+		     int *sym)
 {
 	struct scenario *sc = lc->sc;
 	const char *name;
 	int prev;
 	struct symbol *ns;
 
-	if (!json_is_string(jname))
-		return load_error(lc, path, "expected a name (string)");
-	name = json_string_value(jname);
-	if (!*name || strlen(name) > SCENARIO_MAX_NAME)
-		return load_error(lc, path, "a name must be 1..%d characters", SCENARIO_MAX_NAME);
-	for (const char *p = name; *p; p++)
-		if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
-		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-			return load_error(lc, path, "name \"%.64s\": only letters, digits, '_', '-', '.'", name);
-	if (!((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_'))
-		return load_error(lc, path, "name \"%.64s\" must start with a letter", name);
+	if (arg_parse_name(lc, path, json_name, &name))
+		return -EINVAL;
 	prev = scenario_find_symbol(sc, name, ~0u);
 	if (prev >= 0)
 		return load_error(lc, path, "duplicate name \"%s\" (already declared at %s)", name,
@@ -189,15 +178,9 @@ static int check_keys(struct load_ctx *lc, const char *path, json_t *obj, const 
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(obj, key, v) {
-		size_t i;
-
-		for (i = 0; allowed[i]; i++)
-			if (!strcmp(allowed[i], key))
-				break;
-		if (!allowed[i])
+	json_object_foreach(obj, key, v)
+		if (string_list_find(allowed, key) < 0)
 			return load_error(lc, path, "unknown key \"%.64s\"", key);
-	}
 	return 0;
 }
 
@@ -241,7 +224,7 @@ static int declare_steps(struct load_ctx *lc, json_t *steps, const char *prefix,
 			if (!v)
 				continue; /* reported as missing in pass 2 */
 			snprintf(dpath, sizeof(dpath), "%s (%s): \"%s\"", path, ops->name, ops->args[a].name);
-			if (declare(lc, dpath, v, (enum obj_kind)ops->args[a].kinds, NULL))
+			if (scenario_declare(lc, dpath, v, (enum obj_kind)ops->args[a].kinds, NULL))
 				return -EINVAL;
 		}
 	}
@@ -367,196 +350,151 @@ static int validate_against_scenario(struct load_ctx *lc, struct step *steps, si
 	return 0;
 }
 
-/* ---- pass 4: object lifetimes and run-time bounds ---- */
-struct sim {
-	char *live;              /* per symbol */
-	const char **killed_at;  /* per symbol: path of the step that destroyed it */
+/* ---- top level: "requires", "devices", "buffers", through argument tables as steps are ---- */
+
+/* the names each list in "requires" takes, from the tables of the layers that own them */
+static const char *engine_name_at(size_t i)
+{
+	return dma_engine_registry[i] ? dma_engine_registry[i]->name : NULL;
+}
+
+static const char *hw_info_type_name_at(size_t i)
+{
+	/* IOMMU types a scenario may require (iommu_hw_info_type names) */
+	static const char *const names[] = {
+		"none", "intel_vtd", "arm_smmuv3", "tegra241_cmdqv", "amd", "selftest", NULL,
+	};
+
+	return names[i];
+}
+
+static const char *feature_name_at(size_t i)
+{
+	return iommufd_feature_names[i];
+}
+
+struct requires_args {
+	uint64_t devices;
+	struct string_list engines, hw_info, features;
+	struct field_list hw_fields;
 };
 
-static int sim_use(struct load_ctx *lc, struct sim *s, const struct step *st, int sym, const char *what)
-{
-	enum obj_kind k = lc->sc->syms[sym].kind;
-	char path[300];
+enum { REQUIRES_ARG_DEVICES };
+static const struct arg_def requires_argdefs[] = {
+	[REQUIRES_ARG_DEVICES] = { .name = "devices", .type = ARG_INT, .min = 0, .max = 16,
+	  .off = offsetof(struct requires_args, devices),
+	  .help = "how many devices -d must give (default: the slots -d fills)" },
+	{ .name = "engines", .type = ARG_STRINGS, .names = engine_name_at,
+	  .off = offsetof(struct requires_args, engines), .help = "any of these DMA engines" },
+	{ .name = "hw_info", .type = ARG_STRINGS, .names = hw_info_type_name_at,
+	  .off = offsetof(struct requires_args, hw_info), .help = "any of these IOMMU types" },
+	{ .name = "features", .type = ARG_STRINGS, .names = feature_name_at,
+	  .off = offsetof(struct requires_args, features), .help = "all of these iommufd features" },
+	{ .name = "hw_info_fields", .type = ARG_FIELDS,
+	  .off = offsetof(struct requires_args, hw_fields),
+	  .help = "decoded hw_info fields that must hold (names of the required IOMMU types)" },
+	{ .name = NULL },
+};
 
-	if (!(k & OBJ_LIFETIME) || s->live[sym] || st->expect)
+/* hw_info_fields: every name a field of one of the required IOMMU types */
+static int check_required_fields(struct load_ctx *lc, const struct requirements *r)
+{
+	if (!r->hw_fields.n)
 		return 0;
-	snprintf(path, sizeof(path), "%s (%s): \"%s\"", st->path, st->ops->name, what);
-	if (s->killed_at[sym])
-		return load_error(lc, path, "%s \"%s\" is used after it was destroyed at %s",
-				  obj_kind_name(k), lc->sc->syms[sym].name, s->killed_at[sym]);
-	return load_error(lc, path, "%s \"%s\" is used before it is created", obj_kind_name(k),
-			  lc->sc->syms[sym].name);
-}
+	if (!r->nhw_info)
+		return load_error(lc, "requires.hw_info_fields", "needs \"hw_info\" (field names are per IOMMU type)");
+	for (size_t i = 0; i < r->hw_fields.n; i++) {
+		int known = 0;
 
-static int simulate(struct load_ctx *lc, struct sim *s, const struct step *steps, size_t n,
-		    uint64_t mult, uint64_t *exec, uint64_t *dma)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct step *st = &steps[i];
+		for (size_t t = 0; t < r->nhw_info; t++) {
+			uint32_t type;
 
-		if (!st->ops) {
-			uint64_t m;
-
-			if (__builtin_mul_overflow(mult, st->repeat, &m) || m > SCENARIO_MAX_EXEC_STEPS)
-				return load_error(lc, st->path, "repeat %llu: the scenario would run more than %llu steps",
-						  (unsigned long long)st->repeat, SCENARIO_MAX_EXEC_STEPS);
-			/* two passes find what breaks from one iteration to the next */
-			for (uint64_t it = 0; it < (st->repeat > 1 ? 2 : 1); it++) {
-				uint64_t e = 0, d = 0;
-
-				if (simulate(lc, s, st->children, st->nchildren, it ? 0 : m, it ? &e : exec,
-					     it ? &d : dma))
-					return -EINVAL;
-			}
-			continue;
+			if (!hw_info_type_from_name(r->hw_info[t], &type) &&
+			    hw_info_name_known(type, r->hw_fields.v[i].name))
+				known = 1;
 		}
-		if (mult) {
-			if (add_overflows(*exec, mult, exec) || *exec > SCENARIO_MAX_EXEC_STEPS)
-				return load_error(lc, st->path, "the scenario would run more than %llu steps",
-						  SCENARIO_MAX_EXEC_STEPS);
-			if ((st->ops->flags & STEP_DMA) &&
-			    (add_overflows(*dma, mult, dma) || *dma > SCENARIO_MAX_EXEC_DMA))
-				return load_error(lc, st->path, "the scenario would run more than %llu DMA transfers",
-						  SCENARIO_MAX_EXEC_DMA);
-		}
-		for (size_t a = 0; st->ops->args[a].name; a++) {
-			const struct arg_def *d = &st->ops->args[a];
-			const void *f = (const char *)st->args + d->off;
-			int sym = -1;
-
-			if (!(st->given & (1ull << a)) && !d->def)
-				continue;
-			if (d->type == ARG_REF)
-				sym = *(const int *)f;
-			else if (d->type == ARG_IOVA)
-				sym = ((const struct iova_arg *)f)->mapping;
-			if (sym >= 0 && sim_use(lc, s, st, sym, d->name))
-				return -EINVAL;
-		}
-		if (st->expect)
-			continue; /* a step that must fail creates and destroys nothing */
-		for (size_t a = 0; st->ops->args[a].name; a++) {
-			const struct arg_def *d = &st->ops->args[a];
-			const void *f = (const char *)st->args + d->off;
-
-			if (!(st->given & (1ull << a)))
-				continue;
-			if (d->type == ARG_REF && d->kills) {
-				int sym = *(const int *)f;
-
-				s->live[sym] = 0;
-				s->killed_at[sym] = st->path;
-			} else if (d->type == ARG_NEW) {
-				int sym = *(const int *)f;
-
-				if (s->live[sym] && lc->sc->syms[sym].kind != OBJ_MARK) {
-					char path[300];
-
-					snprintf(path, sizeof(path), "%s (%s)", st->path, st->ops->name);
-					return load_error(lc, path, "%s \"%s\" is created again while it still exists (destroy it first)",
-							  obj_kind_name(lc->sc->syms[sym].kind), lc->sc->syms[sym].name);
-				}
-				s->live[sym] = 1;
-				s->killed_at[sym] = NULL;
-			}
-		}
+		if (!known)
+			return load_error(lc, "requires.hw_info_fields", "no required IOMMU type has a field \"%.64s\"",
+					  r->hw_fields.v[i].name);
 	}
 	return 0;
-}
-
-/* ---- top level ---- */
-static int parse_string_array(struct load_ctx *lc, const char *path, json_t *v, char ***out,
-			      size_t *n, const char *const *allowed)
-{
-	struct arg_def d = { .name = "x", .type = ARG_STRINGS };
-	struct string_list sl = { 0 };
-
-	if (arg_parse_value(lc, path, &d, v, &sl))
-		goto err;
-	*out = sl.v;
-	*n = sl.n;
-	for (size_t i = 0; allowed && i < sl.n; i++) {
-		size_t j;
-
-		for (j = 0; allowed[j]; j++)
-			if (!strcmp(allowed[j], sl.v[i]))
-				break;
-		if (!allowed[j])
-			return load_error(lc, path, "unknown value \"%.64s\"", sl.v[i]);
-	}
-	return 0;
-err:
-	*out = sl.v;
-	*n = sl.n;
-	return -EINVAL;
 }
 
 static int parse_requires(struct load_ctx *lc, json_t *v)
 {
-	static const char *const keys[] = {
-		"devices", "engines", "hw_info", "hw_info_fields", "features", NULL,
-	};
-	static const struct arg_def fields_def = { .name = "hw_info_fields", .type = ARG_FIELDS };
 	struct requirements *r = &lc->sc->req;
-	const char *engine_names[16] = { 0 };
-	json_t *x;
-	size_t i;
+	struct requires_args a = { 0 };
+	uint64_t given;
+	int ret;
 
 	if (!json_is_object(v))
 		return load_error(lc, "requires", "must be an object");
-	if (check_keys(lc, "requires", v, keys))
-		return -EINVAL;
-	x = json_object_get(v, "devices");
-	if (x) {
-		if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 16)
-			return load_error(lc, "requires.devices", "must be an integer 0..16");
-		r->devices = (unsigned int)json_integer_value(x);
-	}
-	for (i = 0; dma_engine_registry[i] && i < ARRAY_SIZE(engine_names) - 1; i++)
-		engine_names[i] = dma_engine_registry[i]->name;
-	x = json_object_get(v, "engines");
-	if (x && parse_string_array(lc, "requires.engines", x, &r->engines, &r->nengines, engine_names))
-		return -EINVAL;
-	x = json_object_get(v, "hw_info");
-	if (x && parse_string_array(lc, "requires.hw_info", x, &r->hw_info, &r->nhw_info, hw_info_type_names))
-		return -EINVAL;
-	x = json_object_get(v, "features");
-	if (x && parse_string_array(lc, "requires.features", x, &r->features, &r->nfeatures,
-				    iommufd_feature_names))
-		return -EINVAL;
-	x = json_object_get(v, "hw_info_fields");
-	if (x) {
-		if (!r->nhw_info)
-			return load_error(lc, "requires.hw_info_fields", "needs \"hw_info\" (field names are per IOMMU type)");
-		if (arg_parse_value(lc, "requires.hw_info_fields", &fields_def, x, &r->hw_fields))
-			return -EINVAL;
-		for (i = 0; i < r->hw_fields.n; i++) {
-			int known = 0;
+	ret = args_parse_section(lc, "requires", requires_argdefs, v, &a, &given);
+	/* the scenario owns what was parsed, also on error */
+	r->engines = a.engines.v;
+	r->nengines = a.engines.n;
+	r->hw_info = a.hw_info.v;
+	r->nhw_info = a.hw_info.n;
+	r->features = a.features.v;
+	r->nfeatures = a.features.n;
+	r->hw_fields = a.hw_fields;
+	if (ret)
+		return ret;
+	if (given & (1ull << REQUIRES_ARG_DEVICES)) /* else the slots -d fills */
+		r->devices = (unsigned int)a.devices;
+	return check_required_fields(lc, r);
+}
 
-			for (size_t t = 0; t < r->nhw_info; t++) {
-				uint32_t type;
+struct device_args {
+	int name;
+	char *engine;
+	uint64_t mock;
+};
 
-				if (!hw_info_type_from_name(r->hw_info[t], &type) &&
-				    hw_info_name_known(type, r->hw_fields.v[i].name))
-					known = 1;
-			}
-			if (!known)
-				return load_error(lc, "requires.hw_info_fields", "no required IOMMU type has a field \"%.64s\"",
-						  r->hw_fields.v[i].name);
-		}
-	}
+static const struct arg_enum mock_device_flags[] = {
+	{ "pasid", MOCK_DEV_FLAG_PASID }, { "no_dirty", MOCK_DEV_FLAG_NO_DIRTY }, { NULL, 0 },
+};
+
+enum { DEVICE_ARG_NAME, DEVICE_ARG_ENGINE, DEVICE_ARG_MOCK };
+static const struct arg_def device_argdefs[] = {
+	[DEVICE_ARG_NAME] = { .name = "name", .type = ARG_NEW, .kinds = OBJ_DEVICE, .required = true,
+	  .off = offsetof(struct device_args, name), .help = "the slot's name" },
+	[DEVICE_ARG_ENGINE] = { .name = "engine", .type = ARG_STRING,
+	  .off = offsetof(struct device_args, engine),
+	  .help = "a DMA engine name, or \"any\": the device must have that engine" },
+	[DEVICE_ARG_MOCK] = { .name = "mock", .type = ARG_FLAGS, .enums = mock_device_flags,
+	  .off = offsetof(struct device_args, mock),
+	  .help = "an IOMMUFD_TEST mock device the tool plugs (true, or its flags: pasid, no_dirty)" },
+	{ .name = NULL },
+};
+
+static int parse_device(struct load_ctx *lc, const char *path, json_t *d, struct device_slot *slot)
+{
+	struct device_args a = { 0 };
+	uint64_t given;
+	int ret;
+
+	if (json_is_true(json_object_get(d, "mock")))
+		json_object_set_new(d, "mock", json_array()); /* "mock": true is a mock without flags */
+	ret = args_parse_section(lc, path, device_argdefs, d, &a, &given);
+	slot->sym = a.name;
+	slot->engine = a.engine; /* the scenario owns it, also on error */
+	if (ret)
+		return ret;
+	if (a.engine && strcmp(a.engine, "any") && !dma_engine_find(a.engine))
+		return load_error(lc, path, "unknown engine \"%.64s\" (see: iommutest list engines)",
+				  a.engine);
+	slot->mock = given & (1ull << DEVICE_ARG_MOCK);
+	slot->mock_flags = (uint32_t)a.mock;
+	if (!slot->mock)
+		lc->sc->req.devices++; /* a slot -d fills */
 	return 0;
 }
 
 static int parse_devices(struct load_ctx *lc, json_t *v)
 {
-	static const char *const keys[] = { "name", "engine", "mock", NULL };
-	static const struct arg_enum mock_flags[] = {
-		{ "pasid", MOCK_DEV_FLAG_PASID }, { "no_dirty", MOCK_DEV_FLAG_NO_DIRTY }, { NULL, 0 },
-	};
-	static const struct arg_def mock_def = { .name = "mock", .type = ARG_FLAGS, .enums = mock_flags };
 	struct scenario *sc = lc->sc;
-	char path[64], mpath[80];
+	char path[64];
 	size_t i;
 	json_t *d;
 
@@ -569,58 +507,37 @@ static int parse_devices(struct load_ctx *lc, json_t *v)
 		return -ENOMEM;
 	json_array_foreach(v, i, d) {
 		struct device_slot *slot = &sc->devices[i];
-		json_t *e;
 
 		snprintf(path, sizeof(path), "devices[%zu]", i);
 		sc->ndevices = i + 1;
-		if (json_is_string(d)) {
-			if (declare(lc, path, d, OBJ_DEVICE, &slot->sym))
+		if (json_is_string(d)) { /* "dev": a slot -d fills, any engine or none */
+			if (scenario_declare(lc, path, d, OBJ_DEVICE, &slot->sym))
 				return -EINVAL;
 			sc->req.devices++;
 			continue;
 		}
 		if (!json_is_object(d))
 			return load_error(lc, path, "expected a name or {\"name\": ..., \"engine\": ...}");
-		if (check_keys(lc, path, d, keys))
+		if (parse_device(lc, path, d, slot))
 			return -EINVAL;
-		if (!json_object_get(d, "name"))
-			return load_error(lc, path, "missing required key \"name\"");
-		if (declare(lc, path, json_object_get(d, "name"), OBJ_DEVICE, &slot->sym))
-			return -EINVAL;
-		e = json_object_get(d, "engine");
-		if (e) {
-			if (!json_is_string(e))
-				return load_error(lc, path, "\"engine\" must be a string");
-			if (strcmp(json_string_value(e), "any") && !dma_engine_find(json_string_value(e)))
-				return load_error(lc, path, "unknown engine \"%.64s\" (see: iommutest list engines)",
-						  json_string_value(e));
-			slot->engine = strdup(json_string_value(e));
-			if (!slot->engine)
-				return -ENOMEM;
-		}
-		e = json_object_get(d, "mock");
-		if (e) {
-			uint64_t flags = 0;
-
-			snprintf(mpath, sizeof(mpath), "%s.mock", path);
-			if (!json_is_true(e) && arg_parse_value(lc, mpath, &mock_def, e, &flags))
-				return -EINVAL;
-			slot->mock = true;
-			slot->mock_flags = (uint32_t)flags;
-		} else {
-			sc->req.devices++; /* a slot -d fills */
-		}
 	}
 	return 0;
 }
 
+static const struct arg_def buffer_argdefs[] = {
+	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_BUFFER, .required = true,
+	  .off = offsetof(struct buffer_def, sym), .help = "the buffer's name" },
+	{ .name = "size", .type = ARG_U64, .required = true,
+	  .off = offsetof(struct buffer_def, size), .help = "bytes (page-aligned memory)" },
+	{ .name = "fill", .type = ARG_FILL, .def = "zero",
+	  .off = offsetof(struct buffer_def, fill), .help = "the initial pattern" },
+	{ .name = NULL },
+};
+
 static int parse_buffers(struct load_ctx *lc, json_t *v)
 {
-	static const char *const keys[] = { "name", "size", "fill", NULL };
-	static const struct arg_def size_def = { .name = "size", .type = ARG_U64 };
-	static const struct arg_def fill_def = { .name = "fill", .type = ARG_FILL };
 	struct scenario *sc = lc->sc;
-	uint64_t total = 0;
+	uint64_t total = 0, given;
 	char path[64], vpath[96];
 	size_t i;
 	json_t *b;
@@ -639,27 +556,14 @@ static int parse_buffers(struct load_ctx *lc, json_t *v)
 		sc->nbuffers = i + 1;
 		if (!json_is_object(b))
 			return load_error(lc, path, "expected {\"name\": ..., \"size\": ..., \"fill\": ...}");
-		if (check_keys(lc, path, b, keys))
-			return -EINVAL;
-		if (!json_object_get(b, "name") || !json_object_get(b, "size"))
-			return load_error(lc, path, "missing required key \"%s\"",
-					  json_object_get(b, "name") ? "size" : "name");
-		if (declare(lc, path, json_object_get(b, "name"), OBJ_BUFFER, &bd->sym))
+		if (args_parse_section(lc, path, buffer_argdefs, b, bd, &given))
 			return -EINVAL;
 		snprintf(vpath, sizeof(vpath), "%s.size", path);
-		if (arg_parse_value(lc, vpath, &size_def, json_object_get(b, "size"), &bd->size))
-			return -EINVAL;
 		if (!bd->size)
 			return load_error(lc, vpath, "must not be 0");
 		if (add_overflows(total, bd->size, &total) || total > SCENARIO_MAX_BUFFER_BYTES)
 			return load_error(lc, vpath, "buffers larger than %llu bytes in all",
 					  SCENARIO_MAX_BUFFER_BYTES);
-		bd->fill.kind = FILL_ZERO;
-		if (json_object_get(b, "fill")) {
-			snprintf(vpath, sizeof(vpath), "%s.fill", path);
-			if (arg_parse_value(lc, vpath, &fill_def, json_object_get(b, "fill"), &bd->fill))
-				return -EINVAL;
-		}
 	}
 	return 0;
 }
@@ -670,10 +574,8 @@ static int scenario_from_json(struct load_ctx *lc, json_t *root)
 		"iommutest", "name", "description", "requires", "devices", "buffers", "steps", NULL,
 	};
 	struct scenario *sc = lc->sc;
-	struct sim sim = { 0 };
 	unsigned int slots;
 	json_t *v;
-	int ret;
 
 	if (!json_is_object(root))
 		return load_error(lc, NULL, "the top level must be an object");
@@ -713,18 +615,7 @@ static int scenario_from_json(struct load_ctx *lc, json_t *root)
 	if (declare_steps(lc, v, "", 0) || parse_steps(lc, v, "", &sc->steps, &sc->nsteps) ||
 	    validate_against_scenario(lc, sc->steps, sc->nsteps))
 		return -EINVAL;
-
-	sim.live = calloc(sc->nsyms + 1, 1);
-	sim.killed_at = calloc(sc->nsyms + 1, sizeof(*sim.killed_at));
-	if (!sim.live || !sim.killed_at) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = simulate(lc, &sim, sc->steps, sc->nsteps, 1, &sc->exec_steps, &sc->exec_dma);
-out:
-	free(sim.live);
-	free(sim.killed_at);
-	return ret;
+	return scenario_simulate(lc);
 }
 
 int scenario_load_mem(const char *name, const char *data, size_t len, struct scenario **out,

@@ -83,6 +83,35 @@ const char *errno_name(int err)
 	return "E?";
 }
 
+static const char *entry_name(const void *entry, size_t name_off)
+{
+	const char *name;
+
+	memcpy(&name, (const char *)entry + name_off, sizeof(name));
+	return name;
+}
+
+long table_find(const void *table, size_t n, size_t stride, size_t name_off, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *e = entry_name((const char *)table + i * stride, name_off);
+
+		if (!e)
+			break;
+		if (!strcmp(e, name))
+			return (long)i;
+	}
+	return -1;
+}
+
+long registry_find(const void *const *registry, size_t name_off, const char *name)
+{
+	for (size_t i = 0; registry[i]; i++)
+		if (!strcmp(entry_name(registry[i], name_off), name))
+			return (long)i;
+	return -1;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

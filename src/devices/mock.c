@@ -34,11 +34,17 @@ int mock_spec_parse(const char *spec, uint32_t *flags)
 	return 0;
 }
 
+static int mock_dev_claim(const char *spec, struct test_device *d)
+{
+	return mock_spec_parse(spec, &d->mock_flags) ? -ENOENT : 0;
+}
+
 static int mock_dev_open(struct test_device *d, int iommufd)
 {
 	struct hw_info_result hw;
 	int ret;
 
+	d->facts = (struct device_facts){ .iommufd_test_mock = true };
 	ret = iommufd_ioas_alloc(iommufd, &d->mock_parking_ioas);
 	if (ret)
 		return ret;
@@ -91,8 +97,20 @@ static int mock_dev_pasid_check(struct test_device *d, int iommufd, uint32_t pas
 	return mock_pasid_check(iommufd, d->mock.stdev_id, pasid, hwpt_id);
 }
 
+static const char mock_dev_title[] = "IOMMUFD_TEST mock device";
+
+static void mock_dev_describe(const struct test_device *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", mock_dev_title,
+		 d->mock_flags & MOCK_DEV_FLAG_PASID ? " (PASID-capable)" : "");
+}
+
 const struct device_ops mock_device_ops = {
 	.name = "mock",
+	.title = mock_dev_title,
+	.opening = "plugging the mock device",
+	.claim = mock_dev_claim,
+	.available = mock_probe,
 	.open = mock_dev_open,
 	.close = mock_dev_close,
 	.attach = mock_dev_attach,
@@ -101,4 +119,5 @@ const struct device_ops mock_device_ops = {
 	.pasid_replace = mock_dev_pasid_replace,
 	.pasid_detach = mock_dev_pasid_detach,
 	.pasid_check = mock_dev_pasid_check,
+	.describe = mock_dev_describe,
 };

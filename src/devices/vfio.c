@@ -3,10 +3,17 @@
 #define LOG_PREFIX "vfio-device: "
 
 #include <errno.h>
+#include <stdio.h>
 
 #include "iommutest/device.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/log.h"
+
+/* every spec the providers before it left: main has checked it is a PCI address */
+static int vfio_dev_claim(const char *spec, struct test_device *d)
+{
+	return 0;
+}
 
 static int vfio_dev_open(struct test_device *d, int iommufd)
 {
@@ -18,6 +25,15 @@ static int vfio_dev_open(struct test_device *d, int iommufd)
 	ret = vfio_bind_iommufd(&d->vdev, iommufd);
 	if (ret)
 		return ret;
+	/* the ids are read at bind */
+	d->facts = (struct device_facts){
+		.pci = true,
+		.vendor = d->vdev.vendor,
+		.device = d->vdev.device,
+		.class_code = d->vdev.class_code,
+		.bar_mmio = true,
+		.config_space = true,
+	};
 	d->dev_id = d->vdev.dev_id;
 	if (!iommufd_get_hw_info(iommufd, d->dev_id, &hw))
 		d->max_pasid_log2 = hw.max_pasid_log2;
@@ -55,8 +71,16 @@ static int vfio_dev_pasid_check(struct test_device *d, int iommufd, uint32_t pas
 	return -EOPNOTSUPP; /* VFIO cannot report which domain a PASID has */
 }
 
+static void vfio_dev_describe(const struct test_device *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%04x:%04x)", d->name, d->facts.vendor, d->facts.device);
+}
+
 const struct device_ops vfio_device_ops = {
 	.name = "vfio",
+	.title = "PCI device",
+	.opening = "opening and binding its VFIO cdev",
+	.claim = vfio_dev_claim,
 	.open = vfio_dev_open,
 	.close = vfio_dev_close,
 	.attach = vfio_dev_attach,
@@ -65,4 +89,6 @@ const struct device_ops vfio_device_ops = {
 	.pasid_replace = vfio_dev_pasid_attach,
 	.pasid_detach = vfio_dev_pasid_detach,
 	.pasid_check = vfio_dev_pasid_check,
+	.describe = vfio_dev_describe,
+	.bindable = true,
 };

@@ -14,6 +14,7 @@
 #include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/log.h"
+#include "iommutest/mmio.h"
 #include "iommutest/util.h"
 
 #define EDU_VENDOR 0x1234
@@ -36,26 +37,10 @@ struct edu {
 	uint64_t bar_size;
 };
 
-static inline uint32_t rd32(struct edu *d, unsigned int off)
+static int edu_probe(const struct device_facts *dev)
 {
-	return *(volatile uint32_t *)(d->bar + off);
-}
-
-static inline void wr32(struct edu *d, unsigned int off, uint32_t v)
-{
-	*(volatile uint32_t *)(d->bar + off) = v;
-}
-
-static inline void wr64(struct edu *d, unsigned int off, uint64_t v)
-{
-	*(volatile uint64_t *)(d->bar + off) = v;
-}
-
-static int edu_probe(const struct test_device *dev)
-{
-	if (dev->ops != &vfio_device_ops)
-		return -ENODEV;
-	return dev->vdev.vendor == EDU_VENDOR && dev->vdev.device == EDU_DEVICE ? 0 : -ENODEV;
+	return dev->pci && dev->bar_mmio && dev->vendor == EDU_VENDOR && dev->device == EDU_DEVICE
+		       ? 0 : -ENODEV;
 }
 
 static int edu_init(struct dma_engine *e)
@@ -71,19 +56,19 @@ static int edu_init(struct dma_engine *e)
 	if (ret)
 		goto err_free;
 	d->bar = bar;
-	id = rd32(d, EDU_REG_ID);
+	id = mmio_read32(d->bar, EDU_REG_ID);
 	if ((id & EDU_ID_MAGIC_MASK) != EDU_ID_MAGIC) {
 		pr_err("%s: unexpected id register 0x%08x", e->vdev->bdf, id);
 		ret = -ENODEV;
 		goto err_unmap;
 	}
-	wr32(d, EDU_REG_LIVENESS, 0x5a5aa5a5);
-	if (rd32(d, EDU_REG_LIVENESS) != ~0x5a5aa5a5u) {
+	mmio_write32(d->bar, EDU_REG_LIVENESS, 0x5a5aa5a5);
+	if (mmio_read32(d->bar, EDU_REG_LIVENESS) != ~0x5a5aa5a5u) {
 		pr_err("%s: liveness register does not invert", e->vdev->bdf);
 		ret = -EIO;
 		goto err_unmap;
 	}
-	if (rd32(d, EDU_REG_DMA_CMD) & EDU_CMD_START) {
+	if (mmio_read32(d->bar, EDU_REG_DMA_CMD) & EDU_CMD_START) {
 		pr_err("%s: a DMA is already running", e->vdev->bdf);
 		ret = -EBUSY;
 		goto err_unmap;
@@ -113,10 +98,10 @@ static int edu_start(struct dma_engine *e, uint64_t src, uint64_t dst, uint64_t 
 {
 	struct edu *d = e->priv;
 
-	wr64(d, EDU_REG_DMA_SRC, src);
-	wr64(d, EDU_REG_DMA_DST, dst);
-	wr64(d, EDU_REG_DMA_COUNT, len);
-	wr32(d, EDU_REG_DMA_CMD, cmd | EDU_CMD_START);
+	mmio_write64(d->bar, EDU_REG_DMA_SRC, src);
+	mmio_write64(d->bar, EDU_REG_DMA_DST, dst);
+	mmio_write64(d->bar, EDU_REG_DMA_COUNT, len);
+	mmio_write32(d->bar, EDU_REG_DMA_CMD, cmd | EDU_CMD_START);
 	return 0;
 }
 
@@ -137,7 +122,7 @@ static int edu_wait(struct dma_engine *e, unsigned int timeout_ms)
 	const struct timespec tick = { .tv_nsec = 1000000 };
 
 	/* Ctrl-C is not honoured here: the transfer must end before its memory may go away. */
-	while (rd32(d, EDU_REG_DMA_CMD) & EDU_CMD_START) {
+	while (mmio_read32(d->bar, EDU_REG_DMA_CMD) & EDU_CMD_START) {
 		if (now_ns() > deadline)
 			return -ETIMEDOUT;
 		nanosleep(&tick, NULL);

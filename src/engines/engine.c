@@ -29,7 +29,7 @@ int dma_engine_setup(struct dma_engine *e, struct test_device *dev, const char *
 		     uint64_t dma_mask)
 {
 	const struct dma_engine_ops *ops = NULL;
-	bool vfio = dev->ops == &vfio_device_ops;
+	bool bus_master = dev->facts.config_space;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -38,7 +38,7 @@ int dma_engine_setup(struct dma_engine *e, struct test_device *dev, const char *
 
 		if (want && strcmp(want, "any") && strcmp(o->name, want))
 			continue;
-		if (!o->probe(dev)) {
+		if (!o->probe(&dev->facts)) {
 			ops = o;
 			break;
 		}
@@ -47,11 +47,11 @@ int dma_engine_setup(struct dma_engine *e, struct test_device *dev, const char *
 		return -ENODEV;
 	e->ops = ops;
 	e->dev = dev;
-	e->vdev = vfio ? &dev->vdev : NULL;
+	e->vdev = dev->facts.bar_mmio || dev->facts.config_space ? &dev->vdev : NULL;
 	e->limits = ops->limits;
 	if (dma_mask)
 		e->limits.iova_max = dma_mask;
-	if (vfio) {
+	if (bus_master) {
 		ret = vfio_enable_bus_master(e->vdev);
 		if (ret) {
 			pr_err("%s: enabling bus mastering: %s", dev->name, strerror(-ret));
@@ -61,7 +61,7 @@ int dma_engine_setup(struct dma_engine *e, struct test_device *dev, const char *
 	ret = ops->init(e);
 	if (ret) {
 		pr_err("%s: %s engine init: %s", dev->name, ops->name, strerror(-ret));
-		if (vfio)
+		if (bus_master)
 			vfio_disable_bus_master(e->vdev);
 		e->ops = NULL;
 		return ret;
@@ -77,8 +77,10 @@ void dma_engine_teardown(struct dma_engine *e)
 		return;
 	if (e->busy)
 		e->ops->wait(e, DMA_TIMEOUT_MS); /* never free memory under a running transfer */
+	while (e->in_flight && !dma_engine_wait_any(e, DMA_TIMEOUT_MS, &(struct dma_completion){ 0 }))
+		;
 	e->ops->remove(e);
-	if (e->vdev)
+	if (e->vdev && e->dev->facts.config_space)
 		vfio_disable_bus_master(e->vdev);
 	e->ops = NULL;
 	e->ready = false;
@@ -174,4 +176,70 @@ int dma_engine_transfer(struct dma_engine *e, enum dma_dir dir, uint64_t iova, u
 	}
 	e->transfers++;
 	return 0;
+}
+
+/* ---- asynchronous transfers: room in the contract, no engine implements them yet ---- */
+int dma_engine_start(struct dma_engine *e, const struct dma_request *rq, char *msg, size_t msglen)
+{
+	int ret;
+
+	msg[0] = '\0';
+	if (!e->ops || !e->ready) {
+		snprintf(msg, msglen, "no DMA engine ready on this device");
+		return -ENODEV;
+	}
+	if (!e->ops->async) {
+		snprintf(msg, msglen, "%s: no asynchronous transfers", e->ops->name);
+		return -EOPNOTSUPP;
+	}
+	if (e->busy || e->in_flight >= e->limits.queue_depth) {
+		snprintf(msg, msglen, "%s: %u transfer(s) in flight, the queue holds %u", e->ops->name,
+			 e->in_flight + (e->busy ? 1 : 0), e->limits.queue_depth);
+		return -EBUSY;
+	}
+	ret = check_limits(&e->limits, rq->iova, rq->dev_off, rq->len, msg, msglen);
+	if (ret)
+		return ret;
+	e->errmsg[0] = '\0';
+	ret = e->ops->async->start(e, rq);
+	if (ret) {
+		snprintf(msg, msglen, "%s: %s", e->ops->name, e->errmsg[0] ? e->errmsg : strerror(-ret));
+		return ret;
+	}
+	e->in_flight++;
+	return 0;
+}
+
+/* a completion was reaped: count it */
+static int reaped(struct dma_engine *e, int ret, const struct dma_completion *done)
+{
+	if (ret)
+		return ret;
+	e->in_flight--;
+	if (!done->result)
+		e->transfers++;
+	return 0;
+}
+
+int dma_engine_poll(struct dma_engine *e, struct dma_completion *done)
+{
+	if (!e->ops || !e->ops->async)
+		return -EOPNOTSUPP;
+	if (!e->in_flight)
+		return -ENOENT;
+	return reaped(e, e->ops->async->poll(e, done), done);
+}
+
+int dma_engine_wait_any(struct dma_engine *e, unsigned int timeout_ms, struct dma_completion *done)
+{
+	int ret;
+
+	if (!e->ops || !e->ops->async)
+		return -EOPNOTSUPP;
+	if (!e->in_flight)
+		return -ENOENT;
+	ret = e->ops->async->wait(e, timeout_ms, done);
+	if (ret == -ETIMEDOUT)
+		e->ready = false; /* still running: not to be trusted with another transfer */
+	return reaped(e, ret, done);
 }

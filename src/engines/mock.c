@@ -27,9 +27,9 @@ struct mock_engine {
 	int result;                   /* of the last transfer, for wait() */
 };
 
-static int mock_engine_probe(const struct test_device *dev)
+static int mock_engine_probe(const struct device_facts *dev)
 {
-	return dev->ops == &mock_device_ops ? 0 : -ENODEV;
+	return dev->iommufd_test_mock ? 0 : -ENODEV;
 }
 
 static int mock_engine_init(struct dma_engine *e)

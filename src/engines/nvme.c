@@ -25,8 +25,9 @@
  *                end of each scenario, and the lab checks the scratch disk against that report.
  * The queues, the PRP list and the engine's own buffers are one region of engine memory mapped at
  * one IOVA near the top of the domain's aperture, into whichever IOAS the device is attached to,
- * before a transfer: the controller's own DMA is translated like the scenario's. At init the
- * device is attached to a private IOAS for the bring-up (Identify needs DMA), then detached.
+ * before a transfer (the engines' shared dma_memory service): the controller's own DMA is
+ * translated like the scenario's. At init the device is attached to a private IOAS for the
+ * bring-up (Identify needs DMA), then detached.
  *
  * Faults. The controller's own DMA (queue entries, PRP lists, completions) fails when the device
  * is BLOCKED or the domain lacks the region: the controller sets CSTS.CFS (QEMU) or goes silent.
@@ -43,14 +44,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "iommutest/device.h"
+#include "iommutest/dma_memory.h"
 #include "iommutest/engine.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/log.h"
+#include "iommutest/mmio.h"
 #include "iommutest/nvme.h"
 #include "iommutest/util.h"
 
@@ -66,7 +67,6 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NVMe structures are l
 #define NVME_IOVA_TOP ((1ull << 47) - 1) /* below 128 TiB; lower where a domain needs it */
 #define NVME_IOVA_ALIGN (2ull << 20)
 #define NVME_CMD_TIMEOUT_MS 5000u
-#define NVME_MAX_IOAS 32
 #define NVME_MAX_EXTENTS 24 /* LBA ranges of the Writes kept for the summary (the closest merge) */
 
 /* the engine's own memory: one region, one IOVA, every IOAS the device is attached to */
@@ -94,14 +94,10 @@ struct nvme {
 	volatile uint8_t *bar;
 	uint64_t bar_size;
 	struct nvme_cap cap;
-	uint8_t *mem;
-	uint64_t mem_size, mem_iova;
+	struct dma_memory mem; /* the queues, the PRP list, the engine's own buffers */
 	struct nvme_queue asq, acq, sq, cq;
 	uint16_t depth, cid;
 	bool live;          /* enabled and ready, I/O queues created */
-	uint32_t cur_ioas;  /* the IOAS the region was last made sure of (0: none) */
-	uint32_t mapped[NVME_MAX_IOAS];
-	size_t nmapped;
 	/* the controller and the namespace */
 	uint8_t ident[NVME_IDENTIFY_SIZE];
 	uint64_t mdts_bytes;
@@ -128,69 +124,11 @@ struct nvme {
 	} io;
 };
 
-static inline uint32_t rd32(struct nvme *n, unsigned int off)
-{
-	return *(volatile uint32_t *)(n->bar + off);
-}
-
-static inline void wr32(struct nvme *n, unsigned int off, uint32_t v)
-{
-	*(volatile uint32_t *)(n->bar + off) = v;
-}
-
-/* 64-bit registers as two 32-bit accesses, which every controller takes */
-static uint64_t rd64(struct nvme *n, unsigned int off)
-{
-	uint64_t lo = rd32(n, off);
-
-	return lo | (uint64_t)rd32(n, off + 4) << 32;
-}
-
-static void wr64(struct nvme *n, unsigned int off, uint64_t v)
-{
-	wr32(n, off, (uint32_t)v);
-	wr32(n, off + 4, (uint32_t)(v >> 32));
-}
-
-/* queue entries in memory before the doorbell; a completion's phase before its fields */
-static inline void io_wmb(void)
-{
-#if defined(__aarch64__)
-	__asm__ volatile("dsb st" ::: "memory");
-#else
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#endif
-}
-
-static inline void io_rmb(void)
-{
-#if defined(__aarch64__)
-	__asm__ volatile("dsb ld" ::: "memory");
-#else
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#endif
-}
-
 static void pause_us(long us)
 {
 	struct timespec ts = { .tv_nsec = us * 1000 };
 
 	nanosleep(&ts, NULL); /* EINTR (Ctrl-C) only shortens a poll interval */
-}
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
 static const char *blocked_hint(const struct dma_engine *e)
@@ -207,7 +145,7 @@ static int wait_rdy(struct dma_engine *e, bool want)
 	uint32_t csts;
 
 	for (;;) {
-		csts = rd32(n, NVME_REG_CSTS);
+		csts = mmio_read32(n->bar, NVME_REG_CSTS);
 		if (csts == UINT32_MAX) {
 			dma_engine_errmsg(e, "CSTS reads 0xffffffff: the controller is gone");
 			return -ENODEV;
@@ -231,11 +169,11 @@ static int wait_rdy(struct dma_engine *e, bool want)
 static int ctrl_disable(struct dma_engine *e)
 {
 	struct nvme *n = e->priv;
-	uint32_t cc = rd32(n, NVME_REG_CC);
+	uint32_t cc = mmio_read32(n->bar, NVME_REG_CC);
 
 	n->live = false;
 	if (cc & NVME_CC_EN)
-		wr32(n, NVME_REG_CC, cc & ~NVME_CC_EN);
+		mmio_write32(n->bar, NVME_REG_CC, cc & ~NVME_CC_EN);
 	return wait_rdy(e, false);
 }
 
@@ -258,8 +196,8 @@ static void queue_init(struct nvme *n, struct nvme_queue *q, unsigned int off, u
 		       bool cq)
 {
 	*q = (struct nvme_queue){
-		.va = n->mem + off,
-		.iova = n->mem_iova + off,
+		.va = n->mem.va + off,
+		.iova = n->mem.iova + off,
 		.depth = n->depth,
 		.phase = true,
 		.db = NVME_REG_DBS + (2 * qid + (cq ? 1 : 0)) * n->cap.db_stride,
@@ -276,7 +214,7 @@ static uint16_t submit(struct nvme *n, struct nvme_queue *sq, struct nvme_sqe *c
 	memcpy(sq->va + (size_t)sq->idx * sizeof(*cmd), cmd, sizeof(*cmd));
 	sq->idx = (uint16_t)((sq->idx + 1) % sq->depth);
 	io_wmb();
-	wr32(n, sq->db, sq->idx);
+	mmio_write32(n->bar, sq->db, sq->idx);
 	return cid;
 }
 
@@ -304,7 +242,7 @@ static int reap(struct dma_engine *e, struct nvme_queue *cq, uint16_t cid, const
 				cq->idx = 0;
 				cq->phase = !cq->phase;
 			}
-			wr32(n, cq->db, cq->idx);
+			mmio_write32(n->bar, cq->db, cq->idx);
 			if (got != cid) {
 				dma_engine_errmsg(e, "%s: a completion for command id %u arrived instead of %u",
 						  what, got, cid);
@@ -315,7 +253,7 @@ static int reap(struct dma_engine *e, struct nvme_queue *cq, uint16_t cid, const
 		}
 		/* the register is read now and then: each read is a trip to the device */
 		if (spin % 64 == 63) {
-			uint32_t csts = rd32(n, NVME_REG_CSTS);
+			uint32_t csts = mmio_read32(n->bar, NVME_REG_CSTS);
 
 			if (csts == UINT32_MAX || (csts & NVME_CSTS_CFS)) {
 				dma_engine_errmsg(e, "%s: controller fatal status, CSTS 0x%x%s", what, csts,
@@ -364,19 +302,19 @@ static int ctrl_enable(struct dma_engine *e)
 	queue_init(n, &n->acq, MEM_ACQ, 0, true);
 	queue_init(n, &n->sq, MEM_SQ, 1, false);
 	queue_init(n, &n->cq, MEM_CQ, 1, true);
-	wr32(n, NVME_REG_INTMS, UINT32_MAX); /* polled: no pin-based or MSI interrupts */
-	wr32(n, NVME_REG_AQA, (uint32_t)(n->depth - 1) << 16 | (uint32_t)(n->depth - 1));
-	wr64(n, NVME_REG_ASQ, n->asq.iova);
-	wr64(n, NVME_REG_ACQ, n->acq.iova);
+	mmio_write32(n->bar, NVME_REG_INTMS, UINT32_MAX); /* polled: no pin-based or MSI interrupts */
+	mmio_write32(n->bar, NVME_REG_AQA, (uint32_t)(n->depth - 1) << 16 | (uint32_t)(n->depth - 1));
+	mmio_write64_lo_hi(n->bar, NVME_REG_ASQ, n->asq.iova);
+	mmio_write64_lo_hi(n->bar, NVME_REG_ACQ, n->acq.iova);
 	/* NVM command set, 4 KiB pages (MPS 0), round robin, 64-byte SQEs, 16-byte CQEs */
-	wr32(n, NVME_REG_CC, NVME_CC_IOSQES(6) | NVME_CC_IOCQES(4) | NVME_CC_EN);
+	mmio_write32(n->bar, NVME_REG_CC, NVME_CC_IOSQES(6) | NVME_CC_IOCQES(4) | NVME_CC_EN);
 	ret = wait_rdy(e, true);
 	if (ret)
 		return ret;
 	/* one I/O queue pair (0-based counts); an error status here is not fatal */
 	cmd = (struct nvme_sqe){ .cdw10 = NVME_FEAT_NUM_QUEUES, .cdw11 = 0 };
 	ret = admin(e, &cmd, NVME_ADM_SET_FEATURES, "Set Features (Number of Queues)");
-	if (ret == -ETIMEDOUT || (ret && (rd32(n, NVME_REG_CSTS) & NVME_CSTS_CFS)))
+	if (ret == -ETIMEDOUT || (ret && (mmio_read32(n->bar, NVME_REG_CSTS) & NVME_CSTS_CFS)))
 		return ret;
 	e->errmsg[0] = '\0';
 	cmd = (struct nvme_sqe){
@@ -399,90 +337,6 @@ static int ctrl_enable(struct dma_engine *e)
 	return 0;
 }
 
-/* where the region goes in the usable IOVA ranges of ioas (the attached domain's aperture) */
-static int pick_window(struct dma_engine *e, uint32_t ioas, uint64_t *iova)
-{
-	struct nvme *n = e->priv;
-	struct iova_range *r = NULL;
-	uint64_t align = 0;
-	size_t nr = 0;
-	int ret = iommufd_ioas_iova_ranges(e->dev->iommufd, ioas, &r, &nr, &align);
-
-	if (!ret) {
-		ret = nvme_pick_window(r, nr, n->mem_size, align > NVME_IOVA_ALIGN ? align : NVME_IOVA_ALIGN,
-				       e->limits.iova_max < NVME_IOVA_TOP ? e->limits.iova_max : NVME_IOVA_TOP,
-				       iova);
-		free(r);
-	}
-	if (ret)
-		dma_engine_errmsg(e, "no room for 0x%llx bytes of queues in the usable IOVA ranges of IOAS %u: %s",
-				  (unsigned long long)n->mem_size, ioas, strerror(-ret));
-	return ret;
-}
-
-/*
- * The attached domain's aperture does not take the region where it is (a stage-2 parent can be
- * narrower than the domain it was placed for): move it lower, out of every IOAS, with the
- * controller stopped, since its queue addresses change; prepare() re-initialises it.
- */
-static int relocate(struct dma_engine *e, uint32_t ioas)
-{
-	struct nvme *n = e->priv;
-	uint64_t iova;
-	int ret = pick_window(e, ioas, &iova);
-
-	if (ret)
-		return ret;
-	if (iova == n->mem_iova)
-		return -ERANGE; /* it fits: the map failed for another reason */
-	ret = ctrl_disable(e);
-	if (ret)
-		return ret;
-	for (size_t i = 0; i < n->nmapped; i++)
-		iommufd_ioas_unmap(e->dev->iommufd, n->mapped[i], n->mem_iova, n->mem_size, NULL);
-	n->nmapped = 0;
-	pr_info("%s: queues move from IOVA 0x%llx to 0x%llx for IOAS %u", e->vdev->bdf,
-		(unsigned long long)n->mem_iova, (unsigned long long)iova, ioas);
-	n->mem_iova = iova;
-	return 0;
-}
-
-/* map the region at its IOVA into ioas (EEXIST: it is there from before, unless the scenario's) */
-static int map_into(struct dma_engine *e, uint32_t ioas)
-{
-	struct nvme *n = e->priv;
-	struct test_device *d = e->dev;
-	uint64_t iova = n->mem_iova;
-	uint8_t *va;
-	int ret = iommufd_ioas_map(d->iommufd, ioas, n->mem, n->mem_size, &iova, true,
-				   IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
-
-	if ((ret == -EINVAL || ret == -ERANGE) && !relocate(e, ioas)) {
-		iova = n->mem_iova;
-		ret = iommufd_ioas_map(d->iommufd, ioas, n->mem, n->mem_size, &iova, true,
-				       IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
-	}
-	if (ret == -EEXIST && d->resolve &&
-	    (!d->resolve(d->resolve_ctx, d, n->mem_iova, 1, false, &va) ||
-	     !d->resolve(d->resolve_ctx, d, n->mem_iova + n->mem_size - 1, 1, false, &va))) {
-		dma_engine_errmsg(e, "the scenario maps IOVA 0x%llx+0x%llx of IOAS %u, where the engine keeps its queues",
-				  (unsigned long long)n->mem_iova, (unsigned long long)n->mem_size, ioas);
-		return -EINVAL;
-	}
-	if (ret && ret != -EEXIST) {
-		dma_engine_errmsg(e, "mapping the engine's queues at IOVA 0x%llx+0x%llx into IOAS %u: %s",
-				  (unsigned long long)n->mem_iova, (unsigned long long)n->mem_size, ioas,
-				  strerror(-ret));
-		return ret;
-	}
-	for (size_t i = 0; i < n->nmapped; i++)
-		if (n->mapped[i] == ioas)
-			return 0;
-	if (n->nmapped < NVME_MAX_IOAS)
-		n->mapped[n->nmapped++] = ioas;
-	return 0;
-}
-
 /*
  * Before a command: the region must be in the attached IOAS and the controller live. The device
  * may be detached: then the re-initialisation itself runs into BLOCKED and says so.
@@ -490,20 +344,11 @@ static int map_into(struct dma_engine *e, uint32_t ioas)
 static int prepare(struct dma_engine *e)
 {
 	struct nvme *n = e->priv;
-	struct test_device *d = e->dev;
 	char why[sizeof(e->errmsg)];
-	int ret;
+	int ret = dma_memory_follow(e, &n->mem);
 
-	if (d->attached_nested) {
-		dma_engine_errmsg(e, "the device is attached to a nested HWPT: the controller's queues would need IOVAs in the scenario's stage-1 tables");
-		return -EINVAL;
-	}
-	if (d->attached_ioas && d->attached_ioas != n->cur_ioas) {
-		ret = map_into(e, d->attached_ioas);
-		if (ret)
-			return ret;
-	}
-	n->cur_ioas = d->attached_ioas;
+	if (ret)
+		return ret;
 	if (n->live)
 		return 0;
 	ret = ctrl_enable(e);
@@ -535,8 +380,8 @@ static int start(struct dma_engine *e, bool io_queue, uint8_t opc, struct nvme_s
 		 uint64_t iova, uint64_t len, const char *what)
 {
 	struct nvme *n = e->priv;
-	int ret = nvme_prp_build(iova, len, NVME_PAGE_SHIFT, (uint64_t *)(n->mem + MEM_PRP),
-				 NVME_PAGE / sizeof(uint64_t), n->mem_iova + MEM_PRP, &cmd->prp1,
+	int ret = nvme_prp_build(iova, len, NVME_PAGE_SHIFT, (uint64_t *)(n->mem.va + MEM_PRP),
+				 NVME_PAGE / sizeof(uint64_t), n->mem.iova + MEM_PRP, &cmd->prp1,
 				 &cmd->prp2);
 
 	if (ret < 0) {
@@ -587,7 +432,7 @@ static int read_own(struct dma_engine *e, uint64_t slba, uint32_t nlb, const cha
 	int ret;
 
 	rw_cmd(n, &cmd, slba, nlb);
-	ret = start(e, true, NVME_CMD_READ, &cmd, n->mem_iova + MEM_BOUNCE,
+	ret = start(e, true, NVME_CMD_READ, &cmd, n->mem.iova + MEM_BOUNCE,
 		    (uint64_t)nlb << n->lba_shift, what);
 	if (!ret)
 		ret = finish(e, NVME_CMD_TIMEOUT_MS);
@@ -627,7 +472,7 @@ static int miscompare(struct dma_engine *e)
 	ret = read_own(e, slba, (uint32_t)nlb, "Read after a Compare Failure");
 	if (ret)
 		return ret;
-	at = first_difference(va, n->mem + MEM_BOUNCE, len);
+	at = first_difference(va, n->mem.va + MEM_BOUNCE, len);
 	if (at < len) {
 		dma_engine_errmsg(e, "without --allow-destructive to_device is an NVMe Compare, and the bytes at IOVA 0x%llx differ from LBAs %llu..%llu (first at +0x%zx): storing new bytes needs --allow-destructive, on a scratch namespace",
 				  (unsigned long long)iova, (unsigned long long)slba,
@@ -778,7 +623,7 @@ static int nvme_wait(struct dma_engine *e, unsigned int timeout_ms)
 static int identify(struct dma_engine *e, uint32_t cns, uint32_t nsid, const char *what)
 {
 	struct nvme *n = e->priv;
-	struct nvme_sqe cmd = { .nsid = nsid, .prp1 = n->mem_iova + MEM_ID, .cdw10 = cns };
+	struct nvme_sqe cmd = { .nsid = nsid, .prp1 = n->mem.iova + MEM_ID, .cdw10 = cns };
 
 	return admin(e, &cmd, NVME_ADM_IDENTIFY, what);
 }
@@ -787,7 +632,7 @@ static int identify(struct dma_engine *e, uint32_t cns, uint32_t nsid, const cha
 static int bring_up(struct dma_engine *e)
 {
 	struct nvme *n = e->priv;
-	const uint8_t *id = n->mem + MEM_ID;
+	const uint8_t *id = n->mem.va + MEM_ID;
 	unsigned int fmt, ms, lbads;
 	uint32_t lbaf;
 	int ret = ctrl_enable(e);
@@ -799,9 +644,9 @@ static int bring_up(struct dma_engine *e)
 		return ret;
 	memcpy(n->ident, id, sizeof(n->ident));
 	n->mdts_bytes = nvme_mdts_bytes(n->ident[NVME_ID_CTRL_MDTS], n->cap.mps_min_shift);
-	n->has_compare = le16(n->ident + NVME_ID_CTRL_ONCS) & NVME_ONCS_COMPARE;
+	n->has_compare = le16_load(n->ident + NVME_ID_CTRL_ONCS) & NVME_ONCS_COMPARE;
 	/* the first active namespace (controllers before NVMe 1.1 lack the list: namespace 1) */
-	n->nsid = identify(e, NVME_CNS_ACTIVE_NS_LIST, 0, "Identify Active Namespace List") ? 1 : le32(id);
+	n->nsid = identify(e, NVME_CNS_ACTIVE_NS_LIST, 0, "Identify Active Namespace List") ? 1 : le32_load(id);
 	if (!n->nsid) {
 		dma_engine_errmsg(e, "the controller has no active namespace");
 		return -ENODEV;
@@ -809,9 +654,9 @@ static int bring_up(struct dma_engine *e)
 	ret = identify(e, NVME_CNS_NS, n->nsid, "Identify Namespace");
 	if (ret)
 		return ret;
-	n->nsze = le64(id + NVME_ID_NS_NSZE);
+	n->nsze = le64_load(id + NVME_ID_NS_NSZE);
 	fmt = (id[NVME_ID_NS_FLBAS] & 0xf) | ((id[NVME_ID_NS_FLBAS] >> 5) & 0x3) << 4;
-	lbaf = le32(id + NVME_ID_NS_LBAF + 4 * fmt);
+	lbaf = le32_load(id + NVME_ID_NS_LBAF + 4 * fmt);
 	ms = lbaf & 0xffff;
 	lbads = (lbaf >> 16) & 0xff;
 	if (lbads < 9 || lbads > 16 || ms || (id[NVME_ID_NS_DPS] & 7)) {
@@ -826,11 +671,9 @@ static int bring_up(struct dma_engine *e)
 	return read_own(e, 0, 1, "Read of LBA 0");
 }
 
-static int nvme_probe(const struct test_device *dev)
+static int nvme_probe(const struct device_facts *dev)
 {
-	if (dev->ops != &vfio_device_ops)
-		return -ENODEV;
-	return dev->vdev.class_code == NVME_CLASS_CODE ? 0 : -ENODEV;
+	return dev->pci && dev->bar_mmio && dev->class_code == NVME_CLASS_CODE ? 0 : -ENODEV;
 }
 
 static void ascii_field(char *out, const uint8_t *in, size_t len)
@@ -845,7 +688,7 @@ static int nvme_init(struct dma_engine *e)
 {
 	struct test_device *d = e->dev;
 	struct nvme *n = calloc(1, sizeof(*n));
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), max;
+	uint64_t max;
 	char sn[21], mn[41];
 	uint32_t ioas, pt;
 	void *bar;
@@ -858,11 +701,11 @@ static int nvme_init(struct dma_engine *e)
 	if (ret)
 		goto err_free;
 	n->bar = bar;
-	nvme_cap_decode(rd64(n, NVME_REG_CAP), &n->cap);
+	nvme_cap_decode(mmio_read64_lo_hi(n->bar, NVME_REG_CAP), &n->cap);
 	if (!n->cap.css_nvm || n->cap.mps_min_shift > NVME_PAGE_SHIFT ||
 	    n->bar_size < NVME_REG_DBS + 4ull * n->cap.db_stride) {
 		pr_err("%s: CAP 0x%llx: no NVM command set, no 4 KiB pages or a BAR too small",
-		       e->vdev->bdf, (unsigned long long)rd64(n, NVME_REG_CAP));
+		       e->vdev->bdf, (unsigned long long)mmio_read64_lo_hi(n->bar, NVME_REG_CAP));
 		ret = -EOPNOTSUPP;
 		goto err_unmap_bar;
 	}
@@ -870,38 +713,29 @@ static int nvme_init(struct dma_engine *e)
 	ret = ctrl_disable(e);
 	if (ret)
 		goto err_unmap_bar;
-	n->mem_size = (MEM_SIZE + page - 1) & ~(page - 1);
-	n->mem = mmap(NULL, n->mem_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-		      -1, 0);
-	if (n->mem == MAP_FAILED) {
-		ret = -errno;
+	ret = dma_memory_alloc(&n->mem, MEM_SIZE, NVME_IOVA_ALIGN, NVME_IOVA_TOP, ctrl_disable);
+	if (ret)
 		goto err_unmap_bar;
-	}
 	/* the bring-up needs DMA, and the scenario has attached nothing yet: a private IOAS */
 	ret = iommufd_ioas_alloc(d->iommufd, &ioas);
 	if (ret)
-		goto err_munmap;
+		goto err_free_mem;
 	pt = ioas;
 	ret = d->ops->attach(d, d->iommufd, &pt);
 	if (ret) {
 		dma_engine_errmsg(e, "attaching to a private IOAS for the bring-up: %s", strerror(-ret));
 		goto err_destroy;
 	}
-	ret = pick_window(e, ioas, &n->mem_iova);
+	ret = dma_memory_place(e, &n->mem, ioas);
 	if (ret)
 		goto err_detach;
-	ret = map_into(e, ioas);
-	if (ret)
-		goto err_detach;
-	n->cur_ioas = ioas;
 	ret = bring_up(e);
 	if (ret)
 		goto err_disable;
 	/* the controller stays enabled and idle; the region follows the device to its IOAS */
 	d->ops->detach(d, d->iommufd);
 	iommufd_destroy(d->iommufd, ioas);
-	n->nmapped = 0;
-	n->cur_ioas = 0;
+	dma_memory_forget(&n->mem);
 
 	max = NVME_MAX_XFER;
 	if (n->mdts_bytes && n->mdts_bytes < max)
@@ -912,10 +746,11 @@ static int nvme_init(struct dma_engine *e)
 	ascii_field(sn, n->ident + NVME_ID_CTRL_SN, 20);
 	ascii_field(mn, n->ident + NVME_ID_CTRL_MN, 40);
 	pr_info("%s: %s (SN %s), NVMe %u.%u, max transfer %llu KiB (MDTS %u), Compare %s; namespace %u: %llu x %u bytes, window 0x%llx; queues at IOVA 0x%llx",
-		e->vdev->bdf, mn, sn, rd32(n, NVME_REG_VS) >> 16, (rd32(n, NVME_REG_VS) >> 8) & 0xff,
+		e->vdev->bdf, mn, sn, mmio_read32(n->bar, NVME_REG_VS) >> 16,
+		(mmio_read32(n->bar, NVME_REG_VS) >> 8) & 0xff,
 		(unsigned long long)max >> 10, n->ident[NVME_ID_CTRL_MDTS], n->has_compare ? "yes" : "no",
 		n->nsid, (unsigned long long)n->nsze, 1u << n->lba_shift, (unsigned long long)n->window,
-		(unsigned long long)n->mem_iova);
+		(unsigned long long)n->mem.iova);
 	return 0;
 err_disable:
 	ctrl_disable(e);
@@ -923,8 +758,9 @@ err_detach:
 	d->ops->detach(d, d->iommufd);
 err_destroy:
 	iommufd_destroy(d->iommufd, ioas);
-err_munmap:
-	munmap(n->mem, n->mem_size);
+err_free_mem:
+	dma_memory_forget(&n->mem); /* its one IOAS is destroyed */
+	dma_memory_free(e, &n->mem);
 err_unmap_bar:
 	vfio_bar_unmap(bar, n->bar_size);
 err_free:
@@ -978,9 +814,7 @@ static void nvme_remove(struct dma_engine *e)
 		return;
 	if (ctrl_disable(e))
 		pr_err("%s: the controller does not stop: %s", e->vdev->bdf, e->errmsg);
-	for (size_t i = 0; i < n->nmapped; i++) /* the IOAS may be gone already */
-		iommufd_ioas_unmap(e->dev->iommufd, n->mapped[i], n->mem_iova, n->mem_size, NULL);
-	munmap(n->mem, n->mem_size);
+	dma_memory_free(e, &n->mem);
 	vfio_bar_unmap((void *)n->bar, n->bar_size);
 	free(n);
 	e->priv = NULL;

@@ -113,29 +113,3 @@ int nvme_lba_range(uint64_t dev_off, uint64_t len, unsigned int lba_shift, uint6
 	*nlb = (uint32_t)n;
 	return 0;
 }
-
-int nvme_pick_window(const struct iova_range *r, size_t n, uint64_t size, uint64_t align,
-		     uint64_t top, uint64_t *iova)
-{
-	bool found = false;
-	uint64_t best = 0;
-
-	if (!size || !align || (align & (align - 1)))
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t hi = r[i].last < top ? r[i].last : top, base;
-
-		if (hi < r[i].start || hi - r[i].start < size - 1)
-			continue;
-		base = (hi - (size - 1)) & ~(align - 1);
-		if (base < r[i].start)
-			continue;
-		if (!found || base > best)
-			best = base;
-		found = true;
-	}
-	if (!found)
-		return -ERANGE;
-	*iova = best;
-	return 0;
-}

@@ -37,7 +37,7 @@ static int attach_validate(struct load_ctx *lc, struct step *st)
 
 static void pasid_bookkeeping_note(struct run_ctx *rc, const struct step *st, struct test_device *d)
 {
-	if (d->ops == &vfio_device_ops && !d->max_pasid_log2)
+	if (d->facts.pci && !d->max_pasid_log2)
 		step_note(rc, "%s: bookkeeping only: %s has no PASID capability (max_pasid_log2 0), "
 			  "no PASID-tagged DMA can reach this domain", st->path, d->name);
 }

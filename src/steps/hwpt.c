@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* hwpt_alloc: a HW page table on an IOAS (or a nested one on a parent HWPT). */
+#include <errno.h>
 #include <stddef.h>
 
 #include <linux/iommufd.h>
@@ -21,20 +22,46 @@ struct hwpt_alloc_args {
 	size_t nwords;
 };
 
+/* what the uAPI headers lack (cmake probes each name): a value no kernel takes, the step skips */
+#ifndef HAVE_IOMMU_HWPT_ALLOC_NEST_PARENT
+#define IOMMU_HWPT_ALLOC_NEST_PARENT IOMMUTEST_UAPI_MISSING(1)
+#endif
+#ifndef HAVE_IOMMU_HWPT_ALLOC_DIRTY_TRACKING
+#define IOMMU_HWPT_ALLOC_DIRTY_TRACKING IOMMUTEST_UAPI_MISSING(2)
+#endif
+#ifndef HAVE_IOMMU_HWPT_FAULT_ID_VALID
+#define IOMMU_HWPT_FAULT_ID_VALID IOMMUTEST_UAPI_MISSING(4)
+#endif
+#ifndef HAVE_IOMMU_HWPT_ALLOC_PASID
+#define IOMMU_HWPT_ALLOC_PASID IOMMUTEST_UAPI_MISSING(8)
+#endif
+#ifndef HAVE_IOMMU_HWPT_DATA_NONE
+#define IOMMU_HWPT_DATA_NONE 0 /* no data: what a kernel without data types takes */
+#endif
+#ifndef HAVE_IOMMU_HWPT_DATA_VTD_S1
+#define IOMMU_HWPT_DATA_VTD_S1 IOMMUTEST_UAPI_MISSING(1)
+#endif
+#ifndef HAVE_IOMMU_HWPT_DATA_ARM_SMMUV3
+#define IOMMU_HWPT_DATA_ARM_SMMUV3 IOMMUTEST_UAPI_MISSING(2)
+#endif
+#ifndef HAVE_IOMMU_HWPT_DATA_AMD_GUEST
+#define IOMMU_HWPT_DATA_AMD_GUEST IOMMUTEST_UAPI_MISSING(3)
+#endif
+
 static const struct arg_enum hwpt_data_types[] = {
-	{ "none", 0 },       /* IOMMU_HWPT_DATA_NONE */
-	{ "vtd_s1", 1 },     /* IOMMU_HWPT_DATA_VTD_S1 */
-	{ "arm_smmuv3", 2 }, /* IOMMU_HWPT_DATA_ARM_SMMUV3: struct iommu_hwpt_arm_smmuv3 { ste[2] } */
-	{ "amd_guest", 3 },  /* IOMMU_HWPT_DATA_AMD_GUEST */
+	{ "none", IOMMU_HWPT_DATA_NONE },
+	{ "vtd_s1", IOMMU_HWPT_DATA_VTD_S1 },
+	{ "arm_smmuv3", IOMMU_HWPT_DATA_ARM_SMMUV3 }, /* struct iommu_hwpt_arm_smmuv3 { ste[2] } */
+	{ "amd_guest", IOMMU_HWPT_DATA_AMD_GUEST },
 	{ "selftest", MOCK_HWPT_DATA_SELFTEST }, /* the mock: { u32 iotlb; u32 pagetable_type } */
 	{ NULL, 0 },
 };
 
 static const struct arg_enum hwpt_flags[] = {
-	{ "nest_parent", 1 << 0 },    /* IOMMU_HWPT_ALLOC_NEST_PARENT */
-	{ "dirty_tracking", 1 << 1 }, /* IOMMU_HWPT_ALLOC_DIRTY_TRACKING */
-	{ "fault_id_valid", 1 << 2 }, /* IOMMU_HWPT_FAULT_ID_VALID */
-	{ "pasid", 1 << 3 },          /* IOMMU_HWPT_ALLOC_PASID */
+	{ "nest_parent", IOMMU_HWPT_ALLOC_NEST_PARENT },
+	{ "dirty_tracking", IOMMU_HWPT_ALLOC_DIRTY_TRACKING },
+	{ "fault_id_valid", IOMMU_HWPT_FAULT_ID_VALID },
+	{ "pasid", IOMMU_HWPT_ALLOC_PASID },
 	{ NULL, 0 },
 };
 
@@ -102,11 +129,14 @@ static int hwpt_alloc_run(struct run_ctx *rc, const struct step *st)
 	uint64_t ste[2];
 	int ret;
 
+	if (IOMMUTEST_UAPI_IS_MISSING(a->flags) || IOMMUTEST_UAPI_IS_MISSING(a->data_type) ||
+	    (a->vste && IOMMUTEST_UAPI_IS_MISSING(IOMMU_HWPT_DATA_ARM_SMMUV3)))
+		return -EOPNOTSUPP; /* the uAPI headers this was built with lack it */
 	if (a->vste) {
 		ret = smmuv3_vste(rc, (enum vste_kind)a->vste, a->s1, ste);
 		if (ret)
 			return ret;
-		req.data_type = 2; /* IOMMU_HWPT_DATA_ARM_SMMUV3 */
+		req.data_type = (uint32_t)IOMMU_HWPT_DATA_ARM_SMMUV3;
 		req.data = ste;
 		req.data_len = sizeof(ste);
 		step_note(rc, "%s: vSTE 0x%016llx 0x%016llx", st->path, (unsigned long long)ste[0],

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The verb registry, generated from steps.def. */
-#include <string.h>
+#include <stddef.h>
 
 #include "iommutest/step.h"
+#include "iommutest/util.h"
 
 #define STEP(sym) extern const struct step_ops step_##sym;
 #include "steps.def"
@@ -17,8 +18,7 @@ const struct step_ops *const step_registry[] = {
 
 const struct step_ops *step_find(const char *name)
 {
-	for (size_t i = 0; step_registry[i]; i++)
-		if (!strcmp(step_registry[i]->name, name))
-			return step_registry[i];
-	return NULL;
+	long i = registry_find((const void *const *)step_registry, offsetof(struct step_ops, name), name);
+
+	return i < 0 ? NULL : step_registry[i];
 }

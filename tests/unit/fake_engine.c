@@ -24,9 +24,9 @@ void fake_engine_misbehave(unsigned int misbehaviours)
 	flicker_disarm();
 }
 
-static int fake_engine_probe(const struct test_device *dev)
+static int fake_engine_probe(const struct device_facts *dev)
 {
-	return dev->ops == &mock_device_ops ? 0 : -ENODEV;
+	return dev->iommufd_test_mock ? 0 : -ENODEV;
 }
 
 static int fake_engine_init(struct dma_engine *e)
@@ -112,14 +112,14 @@ const struct dma_engine_ops fake_bytes_engine_ops = FAKE_ENGINE_OPS(
  * product binary never holds a fake engine. test_run --complete checks the product's part against
  * `iommutest list engines`.
  */
-extern const struct dma_engine_ops edu_engine_ops;
-extern const struct dma_engine_ops mock_engine_ops;
-extern const struct dma_engine_ops nvme_engine_ops;
+#define ENGINE(sym) extern const struct dma_engine_ops sym##_engine_ops;
+#include "../../src/engines/engines.def"
+#undef ENGINE
 
 const struct dma_engine_ops *const dma_engine_registry[] = {
-	&edu_engine_ops,
-	&nvme_engine_ops,
-	&mock_engine_ops,
+#define ENGINE(sym) &sym##_engine_ops,
+#include "../../src/engines/engines.def"
+#undef ENGINE
 	&fake_faults_engine_ops,
 	&fake_bytes_engine_ops,
 	NULL,

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "iommutest/dma_memory.h"
+#include "iommutest/iommufd.h"
 #include "iommutest/nvme.h"
 #include "unit.h"
 
@@ -110,15 +112,15 @@ static void test_window(void)
 	const struct iova_range tiny[] = { { 0x1000, 0x1fffff } };
 	uint64_t iova = 0;
 
-	CHECK(nvme_pick_window(vtd, 2, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == 0);
+	CHECK(dma_memory_pick_iova(vtd, 2, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == 0);
 	CHECK(iova == (1ull << 39) - (2 << 20));
-	CHECK(nvme_pick_window(smmu, 2, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == 0);
+	CHECK(dma_memory_pick_iova(smmu, 2, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == 0);
 	CHECK(iova == (1ull << 47) - (2 << 20));
-	CHECK(nvme_pick_window(smmu, 1, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == 0);
+	CHECK(dma_memory_pick_iova(smmu, 1, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == 0);
 	CHECK(iova == 0x7e00000);
-	CHECK(nvme_pick_window(tiny, 1, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == -ERANGE);
-	CHECK(nvme_pick_window(tiny, 1, 0x108000, 4096, (1ull << 47) - 1, &iova) == 0 && iova == 0xf8000);
-	CHECK(nvme_pick_window(vtd, 2, 0x108000, 3, (1ull << 47) - 1, &iova) == -EINVAL);
+	CHECK(dma_memory_pick_iova(tiny, 1, 0x108000, 2 << 20, (1ull << 47) - 1, &iova) == -ERANGE);
+	CHECK(dma_memory_pick_iova(tiny, 1, 0x108000, 4096, (1ull << 47) - 1, &iova) == 0 && iova == 0xf8000);
+	CHECK(dma_memory_pick_iova(vtd, 2, 0x108000, 3, (1ull << 47) - 1, &iova) == -EINVAL);
 }
 
 int main(void)
