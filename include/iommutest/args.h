@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Declarative step arguments, as fio's option tables: each verb lists {name, type, offset,...}
- * and one generic parser (src/core/args.c) fills the verb's struct. Verbs contain no JSON code.
+ * and one generic parser (src/scenario/args.c) fills the verb's struct. Verbs contain no JSON code.
  */
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "iommutest/pattern.h"
+#include "iommutest/util.h"
 
 struct load_ctx;
 struct step;
@@ -29,11 +30,6 @@ enum arg_type {
 	ARG_INT,    /* uint64_t: a JSON integer in .min...max */
 };
 
-struct arg_enum {
-	const char *name;
-	uint64_t value;
-};
-
 struct arg_def {
 	const char *name;
 	enum arg_type type;
@@ -42,7 +38,7 @@ struct arg_def {
 	const char *def;              /* default, in the file's syntax (strings unquoted) */
 	const char *help;
 	unsigned int kinds;           /* ARG_REF / ARG_NEW: enum obj_kind mask */
-	const struct arg_enum *enums; /* ARG_ENUM / ARG_FLAGS: {NULL} terminated */
+	const struct name_value *enums; /* ARG_ENUM / ARG_FLAGS: {NULL} terminated */
 	bool kills;                   /* ARG_REF: a successful step ends the object's life */
 	uint64_t min, max;            /* ARG_INT: the range */
 	/* ARG_STRINGS: the values it takes, the i-th or NULL past the last (a table the layer that

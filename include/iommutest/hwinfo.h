@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "iommutest/args.h"
+#include "iommutest/util.h"
 #include "iommutest/iommufd.h"
 
 #define HW_INFO_TYPE_SELFTEST 0xfeedbeefu /* the IOMMUFD_TEST mock's type */
@@ -40,4 +40,4 @@ int hw_info_value(const struct hw_info_result *hw, const char *name, uint64_t *v
 /* 1 when name is a register or field of type, else 0 */
 int hw_info_name_known(uint32_t type, const char *name);
 /* capability bits (IOMMU_HW_CAP_*) by name */
-extern const struct arg_enum hw_cap_names[];
+extern const struct name_value hw_cap_names[];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The scenario model (format v1): what the loader (src/core/scenario.c) builds from a JSON file
+ * The scenario model (format v1): what the loader (src/scenario/scenario.c) builds from a JSON file
  * after validating all of it, before any device is touched. See README.md "Scenario format".
  */
 #pragma once

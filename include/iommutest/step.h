@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Scenario verbs. A verb is one file in src/steps/ with a `const struct step_ops` and one line
- * in src/steps/steps.def. Its arguments are a table (args.h); the runner (src/core/runner.c)
+ * in src/steps/steps.def. Its arguments are a table (args.h); the runner (src/scenario/runner.c)
  * compares the errno a step returns with the step's "expect" once, for every verb.
  */
 #pragma once
@@ -12,13 +12,11 @@
 #include <stdint.h>
 
 #include "iommutest/args.h"
-#include "iommutest/device.h"
-#include "iommutest/engine.h"
 #include "iommutest/scenario.h"
-#include "iommutest/vfio.h"
 
 struct run_ctx;
 struct load_ctx;
+struct test_device; /* iommutest/device.h, for the verbs that drive one */
 
 enum step_flags {
 	STEP_NO_EXPECT = 1 << 0, /* a pure check: "expect" makes no sense */

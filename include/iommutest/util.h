@@ -17,6 +17,12 @@ int errno_from_name(const char *name);
 /* 22 -> "EINVAL"; "E?" for unknown values. */
 const char *errno_name(int err);
 
+/* A name and its value: enum and flag tables (argument values, capability bits, mock flags). */
+struct name_value {
+	const char *name;
+	uint64_t value;
+};
+
 /*
  * Find by name, for every table of named entries (verbs, engines, enum values, argument
  * definitions, errno names, lists of strings). table_find: entries `stride` bytes apart, each

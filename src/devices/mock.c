@@ -7,12 +7,20 @@
 #define LOG_PREFIX "mock-device: "
 
 #include <errno.h>
+#include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "iommutest/device.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/log.h"
+#include "iommutest/names.h"
+
+/* names.h: the mock device's flags, as "-d mock,FLAG" and a scenario slot's "mock" name them */
+const struct name_value mock_device_flag_names[] = {
+	{ "pasid", MOCK_DEV_FLAG_PASID }, { "no_dirty", MOCK_DEV_FLAG_NO_DIRTY }, { NULL, 0 },
+};
 
 int mock_spec_parse(const char *spec, uint32_t *flags)
 {
@@ -24,12 +32,12 @@ int mock_spec_parse(const char *spec, uint32_t *flags)
 	if (snprintf(buf, sizeof(buf), "%s", spec + 4) >= (int)sizeof(buf))
 		return -EINVAL;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "pasid"))
-			*flags |= MOCK_DEV_FLAG_PASID;
-		else if (!strcmp(tok, "no_dirty"))
-			*flags |= MOCK_DEV_FLAG_NO_DIRTY;
-		else
+		long i = table_find(mock_device_flag_names, SIZE_MAX, sizeof(mock_device_flag_names[0]),
+				    offsetof(struct name_value, name), tok);
+
+		if (i < 0)
 			return -EINVAL;
+		*flags |= (uint32_t)mock_device_flag_names[i].value;
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/log.h"
+#include "iommutest/names.h"
 #include "iommutest/util.h"
 
 #define DMA_TIMEOUT_MS 10000
@@ -242,4 +243,13 @@ int dma_engine_wait_any(struct dma_engine *e, unsigned int timeout_ms, struct dm
 	if (ret == -ETIMEDOUT)
 		e->ready = false; /* still running: not to be trusted with another transfer */
 	return reaped(e, ret, done);
+}
+
+/* names.h: the engines compiled in, for the loader */
+const char *dma_engine_name_at(size_t i)
+{
+	for (size_t n = 0; n <= i; n++)
+		if (!dma_engine_registry[n])
+			return NULL;
+	return dma_engine_registry[i]->name;
 }

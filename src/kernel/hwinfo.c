@@ -8,8 +8,8 @@
 
 #include <linux/iommufd.h>
 
-#include "iommutest/args.h"
 #include "iommutest/hwinfo.h"
+#include "iommutest/names.h"
 #include "iommutest/util.h"
 
 #define F(n, r, l, h, d) { .name = n, .reg = r, .lo = l, .hi = h, .desc = d }
@@ -154,7 +154,7 @@ static const struct hw_info_decoder decoders[] = {
 	{ .type = IOMMU_HW_INFO_TYPE_NONE, .name = "none" },
 };
 
-const struct arg_enum hw_cap_names[] = {
+const struct name_value hw_cap_names[] = {
 	{ "dirty_tracking", 1 << 0 },
 	{ "pci_pasid_exec", 1 << 1 },
 	{ "pci_pasid_priv", 1 << 2 },
@@ -229,4 +229,21 @@ int hw_info_name_known(uint32_t type, const char *name)
 	uint64_t v;
 
 	return hw_info_value(&probe, name, &v) == 0;
+}
+
+/* names.h: the IOMMU types a scenario may name, in the uAPI's order */
+const char *hw_info_type_name_at(size_t i)
+{
+	static const char *const names[] = {
+		"none", "intel_vtd", "arm_smmuv3", "tegra241_cmdqv", "amd", "selftest", NULL,
+	};
+
+	return i < ARRAY_SIZE(names) ? names[i] : NULL;
+}
+
+bool hw_info_field_known(const char *type, const char *name)
+{
+	uint32_t t;
+
+	return !hw_info_type_from_name(type, &t) && hw_info_name_known(t, name);
 }

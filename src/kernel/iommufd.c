@@ -12,6 +12,7 @@
 #include "iommutest/iommufd.h"
 #include "iommutest/ioctl.h"
 #include "iommutest/log.h"
+#include "iommutest/names.h"
 #include "iommutest/util.h"
 
 int iommufd_open(int *fd)
@@ -312,13 +313,18 @@ static const struct feature_probe {
 #undef X
 };
 
-/* the same list, names only, for the loader's "requires.features" */
+/* the same list, names only, for the loader's "requires.features" (names.h) */
 const char *const iommufd_feature_names[] = {
 #define X(fname, cmdnr, desc) fname,
 	IOMMUFD_FEATURES(X)
 #undef X
 	NULL,
 };
+
+const char *iommufd_feature_name_at(size_t i)
+{
+	return iommufd_feature_names[i];
+}
 
 /* what the kernel offers does not change while we run: probed once per process */
 static struct iommufd_feature feature_table[ARRAY_SIZE(feature_probes)];

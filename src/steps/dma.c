@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <unistd.h>
 
+#include "iommutest/device.h"
 #include "iommutest/engine.h"
 #include "iommutest/step.h"
 
@@ -30,11 +31,11 @@ struct dma_args {
 	bool blocked;
 };
 
-static const struct arg_enum dma_halves[] = {
+static const struct name_value dma_halves[] = {
 	{ "src", HALF_SRC }, { "dst", HALF_DST }, { NULL, 0 },
 };
 
-static const struct arg_enum dma_dirs[] = {
+static const struct name_value dma_dirs[] = {
 	{ "to_device", DIR_TO_DEVICE }, { "from_device", DIR_FROM_DEVICE }, { "copy", DIR_COPY },
 	{ NULL, 0 },
 };

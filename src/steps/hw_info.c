@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "iommutest/device.h"
 #include "iommutest/hwinfo.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/step.h"

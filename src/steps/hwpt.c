@@ -6,6 +6,7 @@
 #include <linux/iommufd.h>
 
 #include "config.h"
+#include "iommutest/device.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/iommufd_test.h"
 #include "iommutest/smmuv3.h"
@@ -48,7 +49,7 @@ struct hwpt_alloc_args {
 #define IOMMU_HWPT_DATA_AMD_GUEST IOMMUTEST_UAPI_MISSING(3)
 #endif
 
-static const struct arg_enum hwpt_data_types[] = {
+static const struct name_value hwpt_data_types[] = {
 	{ "none", IOMMU_HWPT_DATA_NONE },
 	{ "vtd_s1", IOMMU_HWPT_DATA_VTD_S1 },
 	{ "arm_smmuv3", IOMMU_HWPT_DATA_ARM_SMMUV3 }, /* struct iommu_hwpt_arm_smmuv3 { ste[2] } */
@@ -57,7 +58,7 @@ static const struct arg_enum hwpt_data_types[] = {
 	{ NULL, 0 },
 };
 
-static const struct arg_enum hwpt_flags[] = {
+static const struct name_value hwpt_flags[] = {
 	{ "nest_parent", IOMMU_HWPT_ALLOC_NEST_PARENT },
 	{ "dirty_tracking", IOMMU_HWPT_ALLOC_DIRTY_TRACKING },
 	{ "fault_id_valid", IOMMU_HWPT_FAULT_ID_VALID },
@@ -65,7 +66,7 @@ static const struct arg_enum hwpt_flags[] = {
 	{ NULL, 0 },
 };
 
-static const struct arg_enum vste_kinds[] = {
+static const struct name_value vste_kinds[] = {
 	{ "none", VSTE_NONE }, { "abort", VSTE_ABORT }, { "bypass", VSTE_BYPASS }, { "s1", VSTE_S1 },
 	{ NULL, 0 },
 };

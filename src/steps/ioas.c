@@ -46,7 +46,7 @@ struct ioas_map_args {
 	bool iova_given;
 };
 
-static const struct arg_enum access_flags[] = {
+static const struct name_value access_flags[] = {
 	{ "read", IOMMUFD_MAP_READ }, { "write", IOMMUFD_MAP_WRITE }, { NULL, 0 },
 };
 

@@ -12,6 +12,7 @@
 #include <linux/iommufd.h>
 
 #include "config.h"
+#include "iommutest/device.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"
@@ -34,7 +35,7 @@
 #define SMMU_CMD_TLBI_NH_ASID 0x11
 #define MAX_COMMANDS 16
 
-static const struct arg_enum viommu_types[] = {
+static const struct name_value viommu_types[] = {
 	{ "arm_smmuv3", IOMMU_VIOMMU_TYPE_ARM_SMMUV3 }, { NULL, 0 },
 };
 
@@ -150,14 +151,14 @@ static const struct arg_def hwpt_invalidate_argdefs[] = {
 	{ .name = NULL },
 };
 
-static const struct arg_enum smmu_cmds[] = {
+static const struct name_value smmu_cmds[] = {
 	{ "tlbi_nh_all", CMD_TLBI_NH_ALL }, { "cfgi_cd_all", CMD_CFGI_CD_ALL },
 	{ "cfgi_ste", CMD_CFGI_STE }, { "tlbi_nh_asid", CMD_TLBI_NH_ASID }, { NULL, 0 },
 };
 
 static long smmu_cmd_find(const char *name)
 {
-	return table_find(smmu_cmds, SIZE_MAX, sizeof(*smmu_cmds), offsetof(struct arg_enum, name), name);
+	return table_find(smmu_cmds, SIZE_MAX, sizeof(*smmu_cmds), offsetof(struct name_value, name), name);
 }
 
 static int hwpt_invalidate_validate(struct load_ctx *lc, struct step *st)

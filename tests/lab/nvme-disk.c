@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * nvme-disk FILE SIZE SEED — the lab's NVMe scratch namespace: FILE, SIZE bytes of iommutest's
- * "random" fill pattern with SEED, made by the same code (src/core/pattern.c) that fills and
+ * "random" fill pattern with SEED, made by the same code (src/util/pattern.c) that fills and
  * checks the scenarios' buffers, so scenarios/nvme can check Reads byte for byte against
  * { "pattern": "random", "seed": SEED } with pattern_offset = the namespace offset.
- * tests/lab/run compiles it with the host's cc: cc -Iinclude nvme-disk.c src/core/pattern.c.
+ * tests/lab/run compiles it with the host's cc: cc -Iinclude nvme-disk.c src/util/pattern.c.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -22,7 +22,7 @@ static const char *const errno_names[] = {
 	NULL,
 };
 
-static json_t *enum_names(const struct arg_enum *e)
+static json_t *enum_names(const struct name_value *e)
 {
 	json_t *a = json_array();
 

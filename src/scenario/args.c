@@ -60,10 +60,10 @@ static int parse_u64(struct load_ctx *lc, const char *path, json_t *v, uint64_t 
 	return 0;
 }
 
-static int lookup_enum(struct load_ctx *lc, const char *path, const struct arg_enum *e,
+static int lookup_enum(struct load_ctx *lc, const char *path, const struct name_value *e,
 		       const char *name, uint64_t *out)
 {
-	long found = table_find(e, SIZE_MAX, sizeof(*e), offsetof(struct arg_enum, name), name);
+	long found = table_find(e, SIZE_MAX, sizeof(*e), offsetof(struct name_value, name), name);
 	char list[256] = "";
 
 	if (found >= 0) {
@@ -126,7 +126,7 @@ static int resolve_ref(struct load_ctx *lc, const char *path, const char *name, 
 
 static int parse_fill(struct load_ctx *lc, const char *path, json_t *v, struct fill_spec *f)
 {
-	static const struct arg_enum kinds[] = {
+	static const struct name_value kinds[] = {
 		{ "zero", FILL_ZERO }, { "byte", FILL_BYTE }, { "seq", FILL_SEQ },
 		{ "random", FILL_RANDOM }, { NULL, 0 },
 	};

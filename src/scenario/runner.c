@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "iommutest/device.h"
 #include "iommutest/fail_nth.h"
 #include "iommutest/hwinfo.h"
 #include "iommutest/iommufd.h"

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/simulate.h"
+#include "scenario/simulate.h"
 #include "iommutest/scenario.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"

@@ -18,10 +18,8 @@
 
 #include <jansson.h>
 
-#include "core/simulate.h"
-#include "iommutest/hwinfo.h"
-#include "iommutest/iommufd.h"
-#include "iommutest/iommufd_test.h"
+#include "scenario/simulate.h"
+#include "iommutest/names.h"
 #include "iommutest/scenario.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"
@@ -352,27 +350,7 @@ static int validate_against_scenario(struct load_ctx *lc, struct step *steps, si
 
 /* ---- top level: "requires", "devices", "buffers", through argument tables as steps are ---- */
 
-/* the names each list in "requires" takes, from the tables of the layers that own them */
-static const char *engine_name_at(size_t i)
-{
-	return dma_engine_registry[i] ? dma_engine_registry[i]->name : NULL;
-}
-
-static const char *hw_info_type_name_at(size_t i)
-{
-	/* IOMMU types a scenario may require (iommu_hw_info_type names) */
-	static const char *const names[] = {
-		"none", "intel_vtd", "arm_smmuv3", "tegra241_cmdqv", "amd", "selftest", NULL,
-	};
-
-	return names[i];
-}
-
-static const char *feature_name_at(size_t i)
-{
-	return iommufd_feature_names[i];
-}
-
+/* the names each list in "requires" takes, from the tables of the layers that own them (names.h) */
 struct requires_args {
 	uint64_t devices;
 	struct string_list engines, hw_info, features;
@@ -384,11 +362,11 @@ static const struct arg_def requires_argdefs[] = {
 	[REQUIRES_ARG_DEVICES] = { .name = "devices", .type = ARG_INT, .min = 0, .max = 16,
 	  .off = offsetof(struct requires_args, devices),
 	  .help = "how many devices -d must give (default: the slots -d fills)" },
-	{ .name = "engines", .type = ARG_STRINGS, .names = engine_name_at,
+	{ .name = "engines", .type = ARG_STRINGS, .names = dma_engine_name_at,
 	  .off = offsetof(struct requires_args, engines), .help = "any of these DMA engines" },
 	{ .name = "hw_info", .type = ARG_STRINGS, .names = hw_info_type_name_at,
 	  .off = offsetof(struct requires_args, hw_info), .help = "any of these IOMMU types" },
-	{ .name = "features", .type = ARG_STRINGS, .names = feature_name_at,
+	{ .name = "features", .type = ARG_STRINGS, .names = iommufd_feature_name_at,
 	  .off = offsetof(struct requires_args, features), .help = "all of these iommufd features" },
 	{ .name = "hw_info_fields", .type = ARG_FIELDS,
 	  .off = offsetof(struct requires_args, hw_fields),
@@ -406,13 +384,9 @@ static int check_required_fields(struct load_ctx *lc, const struct requirements 
 	for (size_t i = 0; i < r->hw_fields.n; i++) {
 		int known = 0;
 
-		for (size_t t = 0; t < r->nhw_info; t++) {
-			uint32_t type;
-
-			if (!hw_info_type_from_name(r->hw_info[t], &type) &&
-			    hw_info_name_known(type, r->hw_fields.v[i].name))
+		for (size_t t = 0; t < r->nhw_info; t++)
+			if (hw_info_field_known(r->hw_info[t], r->hw_fields.v[i].name))
 				known = 1;
-		}
 		if (!known)
 			return load_error(lc, "requires.hw_info_fields", "no required IOMMU type has a field \"%.64s\"",
 					  r->hw_fields.v[i].name);
@@ -451,10 +425,6 @@ struct device_args {
 	uint64_t mock;
 };
 
-static const struct arg_enum mock_device_flags[] = {
-	{ "pasid", MOCK_DEV_FLAG_PASID }, { "no_dirty", MOCK_DEV_FLAG_NO_DIRTY }, { NULL, 0 },
-};
-
 enum { DEVICE_ARG_NAME, DEVICE_ARG_ENGINE, DEVICE_ARG_MOCK };
 static const struct arg_def device_argdefs[] = {
 	[DEVICE_ARG_NAME] = { .name = "name", .type = ARG_NEW, .kinds = OBJ_DEVICE, .required = true,
@@ -462,11 +432,19 @@ static const struct arg_def device_argdefs[] = {
 	[DEVICE_ARG_ENGINE] = { .name = "engine", .type = ARG_STRING,
 	  .off = offsetof(struct device_args, engine),
 	  .help = "a DMA engine name, or \"any\": the device must have that engine" },
-	[DEVICE_ARG_MOCK] = { .name = "mock", .type = ARG_FLAGS, .enums = mock_device_flags,
+	[DEVICE_ARG_MOCK] = { .name = "mock", .type = ARG_FLAGS, .enums = mock_device_flag_names,
 	  .off = offsetof(struct device_args, mock),
 	  .help = "an IOMMUFD_TEST mock device the tool plugs (true, or its flags: pasid, no_dirty)" },
 	{ .name = NULL },
 };
+
+static bool engine_known(const char *name)
+{
+	for (size_t i = 0; dma_engine_name_at(i); i++)
+		if (!strcmp(dma_engine_name_at(i), name))
+			return true;
+	return false;
+}
 
 static int parse_device(struct load_ctx *lc, const char *path, json_t *d, struct device_slot *slot)
 {
@@ -481,7 +459,7 @@ static int parse_device(struct load_ctx *lc, const char *path, json_t *d, struct
 	slot->engine = a.engine; /* the scenario owns it, also on error */
 	if (ret)
 		return ret;
-	if (a.engine && strcmp(a.engine, "any") && !dma_engine_find(a.engine))
+	if (a.engine && strcmp(a.engine, "any") && !engine_known(a.engine))
 		return load_error(lc, path, "unknown engine \"%.64s\" (see: iommutest list engines)",
 				  a.engine);
 	slot->mock = given & (1ull << DEVICE_ARG_MOCK);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The loader's last pass (src/core/simulate.c): a dry run of the parsed steps that models object
+ * The loader's last pass (src/scenario/simulate.c): a dry run of the parsed steps that models object
  * lifetimes (use before create, use after destroy, created twice, also across repeat iterations)
  * and counts what the scenario would execute against its budgets.
  */
