@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -74,6 +75,15 @@ uint64_t scenario_buffer_size(const struct scenario *sc, int sym);
 int load_check_range(struct load_ctx *lc, int sym, uint64_t offset, uint64_t *length,
 		     bool length_given);
 
+/*
+ * Whether the file gave argument idx of the step's table: the verbs that ask at run time name
+ * their arguments by an enum that indexes their table ([ARG] = { ... }), not by string.
+ */
+static inline bool arg_given_at(const struct step *st, unsigned int idx)
+{
+	return (st->given >> idx) & 1;
+}
+
 /* ---- run time ---- */
 
 /*
@@ -126,6 +136,7 @@ struct run_ctx {
 	uint64_t blocked_attempts; /* blocked DMAs the engine completed (judged by the bytes) */
 	struct rt_mapping *maps;
 	size_t nmaps, maps_cap;
+	size_t nmaps_gone; /* how many of maps are gone */
 };
 
 /* the mapping table: ioas_map adds (forgetting gone mappings it overlaps), ioas_unmap marks
@@ -138,12 +149,27 @@ void step_skip(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(p
 /* A `# ` diagnostic line in the results, under the current scenario. */
 void step_note(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Resolve an IOVA argument to a number (mapping base + offset). */
-/* A "phys:BUF" argument reads the buffer's physical address (root); a failure is reported with
+/* A "phys:BUF" argument: the buffer's physical address (root); a failure is reported with
  * step_skip/step_fail and 0 returned. */
-uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a);
+uint64_t rt_iova_phys(struct run_ctx *rc, const struct iova_arg *a);
+
+/* Resolve an IOVA argument to a number (mapping base + offset, or see rt_iova_phys()). Inline:
+ * the run-time path of every verb with an IOVA. */
+static inline uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a)
+{
+	if (a->phys >= 0)
+		return rt_iova_phys(rc, a);
+	if (a->mapping < 0)
+		return a->offset;
+	return rc->objs[a->mapping].iova + a->offset;
+}
+
 /* The kernel id of an IOAS or HWPT symbol; -ENOENT when not live. */
-int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id);
+static inline int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id)
+{
+	*id = rc->objs[sym].id; /* a destroyed object keeps its old id: the kernel judges it */
+	return rc->objs[sym].live ? 0 : -ENOENT;
+}
 struct test_device *rt_device(const struct run_ctx *rc, int sym);
 /* The kernel id of the IOAS an attached IOAS/HWPT symbol finally translates through, and whether
  * a nested stage 1 comes first; -ENOENT (and 0) when there is none. */

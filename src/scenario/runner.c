@@ -82,29 +82,17 @@ static int virt_to_phys(const void *va, uint64_t *pa)
 	return 0;
 }
 
-uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a)
+uint64_t rt_iova_phys(struct run_ctx *rc, const struct iova_arg *a)
 {
 	uint64_t pa = 0;
-	int ret;
+	int ret = virt_to_phys(rc->objs[a->phys].mem + a->offset, &pa);
 
-	if (a->phys >= 0) {
-		ret = virt_to_phys(rc->objs[a->phys].mem + a->offset, &pa);
-		if (ret == -EPERM)
-			step_skip(rc, "reading physical addresses (/proc/self/pagemap) needs root");
-		else if (ret)
-			step_fail(rc, "physical address of %s+0x%llx: %s", rc->sc->syms[a->phys].name,
-				  (unsigned long long)a->offset, strerror(-ret));
-		return pa;
-	}
-	if (a->mapping < 0)
-		return a->offset;
-	return rc->objs[a->mapping].iova + a->offset;
-}
-
-int rt_pt_id(const struct run_ctx *rc, int sym, uint32_t *id)
-{
-	*id = rc->objs[sym].id; /* a destroyed object keeps its old id: the kernel judges it */
-	return rc->objs[sym].live ? 0 : -ENOENT;
+	if (ret == -EPERM)
+		step_skip(rc, "reading physical addresses (/proc/self/pagemap) needs root");
+	else if (ret)
+		step_fail(rc, "physical address of %s+0x%llx: %s", rc->sc->syms[a->phys].name,
+			  (unsigned long long)a->offset, strerror(-ret));
+	return pa;
 }
 
 struct test_device *rt_device(const struct run_ctx *rc, int sym)
@@ -119,11 +107,14 @@ static bool overlaps(const struct rt_mapping *m, int ioas, uint64_t iova, uint64
 
 int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va)
 {
-	for (size_t i = 0; i < rc->nmaps;) {
-		if (rc->maps[i].gone && overlaps(&rc->maps[i], ioas, iova, length))
+	/* only gone mappings are forgotten: with none in the table there is nothing to look for */
+	for (size_t i = 0; rc->nmaps_gone && i < rc->nmaps;) {
+		if (rc->maps[i].gone && overlaps(&rc->maps[i], ioas, iova, length)) {
 			rc->maps[i] = rc->maps[--rc->nmaps];
-		else
+			rc->nmaps_gone--;
+		} else {
 			i++;
+		}
 	}
 	if (rc->nmaps == rc->maps_cap) {
 		size_t cap = rc->maps_cap ? rc->maps_cap * 2 : 16;
@@ -147,8 +138,10 @@ void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length)
 	for (size_t i = 0; i < rc->nmaps; i++) {
 		struct rt_mapping *m = &rc->maps[i];
 
-		if (m->ioas == ioas && m->iova >= iova && m->iova + (m->length - 1) <= last)
+		if (!m->gone && m->ioas == ioas && m->iova >= iova && m->iova + (m->length - 1) <= last) {
 			m->gone = true;
+			rc->nmaps_gone++;
+		}
 	}
 }
 
@@ -190,12 +183,15 @@ static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, u
 /* ---- one step ---- */
 static enum result exec_step(struct run_ctx *rc, const struct step *st, char *why, size_t len);
 
+/* why holds the reason of anything but a pass; on a pass it is left as it was */
 static enum result exec_block(struct run_ctx *rc, const struct step *st, char *why, size_t len)
 {
+	const struct step *first = st->children, *end = st->children + st->nchildren;
+
 	for (uint64_t it = 0; it < st->repeat; it++) {
 		rc->iterations++;
-		for (size_t i = 0; i < st->nchildren; i++) {
-			enum result r = exec_step(rc, &st->children[i], why, len);
+		for (const struct step *child = first; child < end; child++) {
+			enum result r = exec_step(rc, child, why, len);
 
 			if (r != RESULT_PASS) {
 				char inner[900];
@@ -210,33 +206,14 @@ static enum result exec_block(struct run_ctx *rc, const struct step *st, char *w
 	return RESULT_PASS;
 }
 
-static enum result exec_step(struct run_ctx *rc, const struct step *st, char *why, size_t len)
+/*
+ * The verdict of a step whose run returned ret, when it is not the plain success exec_step
+ * decides itself: the verb's own step_fail/step_skip, then ret against "expect". Out of line,
+ * so the run-time path of a passing step stays one call and a few compares.
+ */
+static __attribute__((noinline)) enum result judge_step(struct run_ctx *rc, const struct step *st,
+							 int ret, char *why, size_t len)
 {
-	int ret;
-
-	why[0] = '\0';
-	if (iommutest_stop) {
-		snprintf(why, len, "interrupted");
-		return RESULT_ERROR;
-	}
-	if (!st->ops)
-		return exec_block(rc, st, why, len);
-	rc->verdict = VERDICT_NONE;
-	rc->msg[0] = '\0';
-	if (st->fail_nth) {
-		int fd = fail_nth_arm(st->fail_nth);
-
-		if (fd < 0) {
-			snprintf(why, len, "%s (%s): fail_nth needs CONFIG_FAULT_INJECTION and FAILSLAB "
-				 "(/proc/thread-self/fail-nth, debugfs failslab/)", st->path, st->ops->name);
-			return RESULT_SKIP;
-		}
-		ret = st->ops->run(rc, st);
-		step_note(rc, "%s: fail-nth %u %s", st->path, st->fail_nth,
-			  fail_nth_disarm(fd) ? "fired" : "did not fire (fewer fallible sites on this path)");
-	} else {
-		ret = st->ops->run(rc, st);
-	}
 	if (rc->verdict == VERDICT_FAIL) {
 		snprintf(why, len, "%s (%s): %s", st->path, st->ops->name, rc->msg);
 		return RESULT_FAIL;
@@ -265,6 +242,46 @@ static enum result exec_step(struct run_ctx *rc, const struct step *st, char *wh
 		snprintf(why, len, "%s (%s): expected %s, got %s (%s)", st->path, st->ops->name,
 			 errno_name(st->expect), errno_name(ret), strerror(-ret));
 	return RESULT_FAIL;
+}
+
+/* a step with "fail_nth": run with fault injection armed, then judged */
+static __attribute__((noinline)) enum result exec_step_fail_nth(struct run_ctx *rc,
+								 const struct step *st, char *why,
+								 size_t len)
+{
+	int fd = fail_nth_arm(st->fail_nth), ret;
+
+	if (fd < 0) {
+		snprintf(why, len, "%s (%s): fail_nth needs CONFIG_FAULT_INJECTION and FAILSLAB "
+			 "(/proc/thread-self/fail-nth, debugfs failslab/)", st->path, st->ops->name);
+		return RESULT_SKIP;
+	}
+	ret = st->ops->run(rc, st);
+	step_note(rc, "%s: fail-nth %u %s", st->path, st->fail_nth,
+		  fail_nth_disarm(fd) ? "fired" : "did not fire (fewer fallible sites on this path)");
+	return judge_step(rc, st, ret, why, len);
+}
+
+/* why holds the reason of anything but a pass; on a pass it is left as it was */
+static enum result exec_step(struct run_ctx *rc, const struct step *st, char *why, size_t len)
+{
+	int ret;
+
+	if (iommutest_stop) {
+		snprintf(why, len, "interrupted");
+		return RESULT_ERROR;
+	}
+	if (!st->ops)
+		return exec_block(rc, st, why, len);
+	rc->verdict = VERDICT_NONE;
+	rc->msg[0] = '\0';
+	if (st->fail_nth)
+		return exec_step_fail_nth(rc, st, why, len);
+	ret = st->ops->run(rc, st);
+	/* the common case, decided here: it had to succeed, it did, and the verb found nothing */
+	if (!ret && !st->expect && rc->verdict == VERDICT_NONE)
+		return RESULT_PASS;
+	return judge_step(rc, st, ret, why, len);
 }
 
 static void step_label(const struct step *st, char *out, size_t len)
@@ -559,6 +576,7 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 
 		step_label(st, label, sizeof(label));
 		progress(opts, idx, n, sc->name, label);
+		why[0] = '\0';
 		r = exec_step(&rc, st, why, sizeof(why));
 		out_step_result(out, (unsigned int)k + 1, label, r, why);
 		if (r != RESULT_PASS) {

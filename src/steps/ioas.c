@@ -43,29 +43,30 @@ struct ioas_map_args {
 	int name, ioas, buffer;
 	uint64_t offset, length, access;
 	struct iova_arg iova;
-	bool iova_given;
 };
 
 static const struct name_value access_flags[] = {
 	{ "read", IOMMUFD_MAP_READ }, { "write", IOMMUFD_MAP_WRITE }, { NULL, 0 },
 };
 
+enum ioas_map_arg { MAP_IOAS, MAP_BUFFER, MAP_OFFSET, MAP_LENGTH, MAP_IOVA, MAP_ACCESS, MAP_NAME, MAP_NARGS };
+
 static const struct arg_def ioas_map_argdefs[] = {
-	{ .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
+	[MAP_IOAS] = { .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
 	  .off = offsetof(struct ioas_map_args, ioas), .help = "the IOAS to map into" },
-	{ .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
+	[MAP_BUFFER] = { .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
 	  .off = offsetof(struct ioas_map_args, buffer), .help = "the buffer to map" },
-	{ .name = "offset", .type = ARG_U64, .def = "0",
+	[MAP_OFFSET] = { .name = "offset", .type = ARG_U64, .def = "0",
 	  .off = offsetof(struct ioas_map_args, offset), .help = "offset into the buffer" },
-	{ .name = "length", .type = ARG_U64,
+	[MAP_LENGTH] = { .name = "length", .type = ARG_U64,
 	  .off = offsetof(struct ioas_map_args, length), .help = "bytes to map (default: the rest of the buffer)" },
-	{ .name = "iova", .type = ARG_IOVA,
+	[MAP_IOVA] = { .name = "iova", .type = ARG_IOVA,
 	  .off = offsetof(struct ioas_map_args, iova), .help = "fixed IOVA (default: the kernel chooses)" },
-	{ .name = "access", .type = ARG_FLAGS, .enums = access_flags, .def = "read,write",
+	[MAP_ACCESS] = { .name = "access", .type = ARG_FLAGS, .enums = access_flags, .def = "read,write",
 	  .off = offsetof(struct ioas_map_args, access), .help = "device access: read, write" },
-	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_MAPPING,
+	[MAP_NAME] = { .name = "name", .type = ARG_NEW, .kinds = OBJ_MAPPING,
 	  .off = offsetof(struct ioas_map_args, name), .help = "name of the mapping, usable as an IOVA" },
-	{ .name = NULL },
+	[MAP_NARGS] = { .name = NULL },
 };
 
 static int ioas_map_validate(struct load_ctx *lc, struct step *st)
@@ -73,12 +74,11 @@ static int ioas_map_validate(struct load_ctx *lc, struct step *st)
 	struct ioas_map_args *a = st->args;
 	uint64_t end;
 
-	if (load_check_range(lc, a->buffer, a->offset, &a->length, arg_given(st, "length")))
+	if (load_check_range(lc, a->buffer, a->offset, &a->length, arg_given_at(st, MAP_LENGTH)))
 		return -EINVAL;
-	a->iova_given = arg_given(st, "iova"); /* the run-time path reads it without a lookup */
-	if (a->iova_given && a->iova.mapping >= 0)
+	if (arg_given_at(st, MAP_IOVA) && a->iova.mapping >= 0)
 		return load_error(lc, lc->step_path, "\"iova\": a new mapping needs a number, not a mapping name");
-	if (arg_given(st, "iova") && a->iova.phys < 0 && add_overflows(a->iova.offset, a->length - 1, &end))
+	if (arg_given_at(st, MAP_IOVA) && a->iova.phys < 0 && add_overflows(a->iova.offset, a->length - 1, &end))
 		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
 	return 0;
 }
@@ -86,20 +86,22 @@ static int ioas_map_validate(struct load_ctx *lc, struct step *st)
 static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct ioas_map_args *a = st->args;
-	struct rt_object *buf = &rc->objs[a->buffer];
-	bool fixed = a->iova_given;
-	uint64_t iova = fixed ? rt_iova(rc, &a->iova) : 0;
+	uint8_t *va = rc->objs[a->buffer].mem + a->offset;
+	bool fixed = arg_given_at(st, MAP_IOVA);
+	uint64_t iova = 0;
 	uint32_t ioas_id;
 	int ret;
 
-	if (rc->verdict != VERDICT_NONE)
-		return 0;
+	if (fixed) {
+		iova = rt_iova(rc, &a->iova);
+		if (rc->verdict != VERDICT_NONE)
+			return 0;
+	}
 	rt_pt_id(rc, a->ioas, &ioas_id);
-	ret = iommufd_ioas_map(rc->iommufd, ioas_id, buf->mem + a->offset, a->length, &iova, fixed,
-			       (unsigned int)a->access);
+	ret = iommufd_ioas_map(rc->iommufd, ioas_id, va, a->length, &iova, fixed, (unsigned int)a->access);
 	if (ret)
 		return ret;
-	ret = rt_map_add(rc, a->ioas, iova, a->length, buf->mem + a->offset);
+	ret = rt_map_add(rc, a->ioas, iova, a->length, va);
 	if (ret)
 		return ret;
 	if (!fixed)
@@ -136,31 +138,33 @@ struct ioas_unmap_args {
 	bool all;
 };
 
+enum ioas_unmap_arg { UNMAP_MAPPING, UNMAP_IOAS, UNMAP_IOVA, UNMAP_LENGTH, UNMAP_ALL, UNMAP_NARGS };
+
 static const struct arg_def ioas_unmap_argdefs[] = {
-	{ .name = "mapping", .type = ARG_REF, .kinds = OBJ_MAPPING, .kills = true,
+	[UNMAP_MAPPING] = { .name = "mapping", .type = ARG_REF, .kinds = OBJ_MAPPING, .kills = true,
 	  .off = offsetof(struct ioas_unmap_args, mapping), .help = "unmap this named mapping, whole" },
-	{ .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS,
+	[UNMAP_IOAS] = { .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS,
 	  .off = offsetof(struct ioas_unmap_args, ioas), .help = "the IOAS (with iova + length, or all)" },
-	{ .name = "iova", .type = ARG_IOVA,
+	[UNMAP_IOVA] = { .name = "iova", .type = ARG_IOVA,
 	  .off = offsetof(struct ioas_unmap_args, iova), .help = "first IOVA to unmap" },
-	{ .name = "length", .type = ARG_U64,
+	[UNMAP_LENGTH] = { .name = "length", .type = ARG_U64,
 	  .off = offsetof(struct ioas_unmap_args, length), .help = "bytes to unmap" },
-	{ .name = "all", .type = ARG_BOOL,
+	[UNMAP_ALL] = { .name = "all", .type = ARG_BOOL,
 	  .off = offsetof(struct ioas_unmap_args, all), .help = "unmap everything in the IOAS" },
-	{ .name = NULL },
+	[UNMAP_NARGS] = { .name = NULL },
 };
 
 static int ioas_unmap_validate(struct load_ctx *lc, struct step *st)
 {
 	struct ioas_unmap_args *a = st->args;
-	int by_mapping = arg_given(st, "mapping");
-	int by_range = arg_given(st, "iova") || arg_given(st, "length");
+	int by_mapping = arg_given_at(st, UNMAP_MAPPING);
+	int by_range = arg_given_at(st, UNMAP_IOVA) || arg_given_at(st, UNMAP_LENGTH);
 
-	if (by_mapping + by_range + (a->all ? 1 : 0) != 1 || (by_mapping && arg_given(st, "ioas")))
+	if (by_mapping + by_range + (a->all ? 1 : 0) != 1 || (by_mapping && arg_given_at(st, UNMAP_IOAS)))
 		return load_error(lc, lc->step_path, "give exactly one of: \"mapping\"; \"ioas\" + \"iova\" + \"length\"; \"ioas\" + \"all\": true");
-	if (!by_mapping && !arg_given(st, "ioas"))
+	if (!by_mapping && !arg_given_at(st, UNMAP_IOAS))
 		return load_error(lc, lc->step_path, "missing required key \"ioas\"");
-	if (by_range && (!arg_given(st, "iova") || !arg_given(st, "length")))
+	if (by_range && (!arg_given_at(st, UNMAP_IOVA) || !arg_given_at(st, UNMAP_LENGTH)))
 		return load_error(lc, lc->step_path, "\"iova\" and \"length\" go together");
 	if (!by_mapping)
 		a->mapping = -1;
@@ -170,30 +174,28 @@ static int ioas_unmap_validate(struct load_ctx *lc, struct step *st)
 static int ioas_unmap_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct ioas_unmap_args *a = st->args;
+	const struct rt_object *m = a->mapping >= 0 ? &rc->objs[a->mapping] : NULL;
+	int ioas = m ? m->ioas : a->ioas;
 	uint64_t iova, length, done = 0;
 	uint32_t ioas_id;
 	int ret;
 
-	if (a->mapping >= 0) {
-		struct rt_object *m = &rc->objs[a->mapping];
-
-		rt_pt_id(rc, m->ioas, &ioas_id);
+	rt_pt_id(rc, ioas, &ioas_id);
+	if (m) {
 		iova = m->iova;
 		length = m->length;
 	} else if (a->all) {
-		rt_pt_id(rc, a->ioas, &ioas_id);
 		iova = 0;
 		length = UINT64_MAX;
 	} else {
-		rt_pt_id(rc, a->ioas, &ioas_id);
 		iova = rt_iova(rc, &a->iova);
 		length = a->length;
 	}
 	ret = iommufd_ioas_unmap(rc->iommufd, ioas_id, iova, length, &done);
 	if (ret)
 		return ret;
-	rt_map_remove(rc, a->mapping >= 0 ? rc->objs[a->mapping].ioas : a->ioas, iova, length);
-	if (a->mapping >= 0) {
+	rt_map_remove(rc, ioas, iova, length);
+	if (m) {
 		rc->objs[a->mapping].live = false;
 		if (done != length)
 			step_fail(rc, "unmapped 0x%llx bytes, the mapping has 0x%llx",
@@ -221,17 +223,19 @@ struct ioas_iova_ranges_args {
 	bool allowed;
 };
 
+enum ioas_iova_ranges_arg { RANGES_IOAS, RANGES_IOVA, RANGES_LENGTH, RANGES_ALLOWED, RANGES_NARGS };
+
 static const struct arg_def ioas_iova_ranges_argdefs[] = {
-	{ .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
+	[RANGES_IOAS] = { .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
 	  .off = offsetof(struct ioas_iova_ranges_args, ioas), .help = "the IOAS" },
-	{ .name = "iova", .type = ARG_IOVA,
+	[RANGES_IOVA] = { .name = "iova", .type = ARG_IOVA,
 	  .off = offsetof(struct ioas_iova_ranges_args, iova), .help = "check this IOVA range..." },
-	{ .name = "length", .type = ARG_U64, .def = "1",
+	[RANGES_LENGTH] = { .name = "length", .type = ARG_U64, .def = "1",
 	  .off = offsetof(struct ioas_iova_ranges_args, length), .help = "...of this many bytes" },
-	{ .name = "allowed", .type = ARG_BOOL, .def = "true",
+	[RANGES_ALLOWED] = { .name = "allowed", .type = ARG_BOOL, .def = "true",
 	  .off = offsetof(struct ioas_iova_ranges_args, allowed),
 	  .help = "true: the range must lie inside one allowed range; false: it must overlap none" },
-	{ .name = NULL },
+	[RANGES_NARGS] = { .name = NULL },
 };
 
 static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)
@@ -253,7 +257,7 @@ static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)
 	for (size_t i = 0; i < n; i++)
 		step_note(rc, "  [0x%llx, 0x%llx]", (unsigned long long)r[i].start,
 			  (unsigned long long)r[i].last);
-	if (arg_given(st, "iova")) {
+	if (arg_given_at(st, RANGES_IOVA)) {
 		first = rt_iova(rc, &a->iova);
 		if (!a->length || add_overflows(first, a->length - 1, &last)) {
 			step_fail(rc, "the IOVA range to check overflows");

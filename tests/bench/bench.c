@@ -8,10 +8,16 @@
  *                                          `iommutest run SCENARIO` (which must do the same)
  *   iommutest-bench replace N SCENARIO     N mock replace round trips: a plain loop vs iommutest
  *   iommutest-bench rss SCENARIO...        peak RSS of `iommutest run` over each scenario
+ *   iommutest-bench stubbed runner|plain SCENARIO N
+ *                                          the runner in-process over SCENARIO, or the plain
+ *                                          map/unmap loop N times, on a kernel stub that answers
+ *                                          at once: what tests/bench/runner-instructions counts
+ *                                          under callgrind (the runner's own instructions)
  *
  * Exit 0, 4 when the kernel lacks what a measurement needs (no /dev/iommu, no mock), 1 on error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +26,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/iommufd.h>
+
+#include "iommutest/ioctl.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/iommufd_test.h"
+#include "iommutest/output.h"
 #include "iommutest/pattern.h"
+#include "iommutest/runner.h"
+#include "iommutest/scenario.h"
 #include "iommutest/util.h"
 
 #define EXIT_SKIP 4
@@ -244,6 +256,91 @@ static int bench_rss(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * ---- the runner's own cost, without a kernel ----
+ * A kernel stub below ioctl_call() that answers IOAS_ALLOC/MAP/UNMAP at once, so what callgrind
+ * counts inside measured_runner() and measured_plain_loop() is user space only: the difference
+ * per map/unmap pair is what the runner adds to the same two ioctl wrappers.
+ */
+static int stub_open_iommufd(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int stub_ioctl(int fd, unsigned long req, void *arg)
+{
+	(void)fd;
+	switch (req) {
+	case IOMMU_IOAS_ALLOC:
+		((struct iommu_ioas_alloc *)arg)->out_ioas_id = 1;
+		return 0;
+	case IOMMU_IOAS_MAP: {
+		struct iommu_ioas_map *m = arg;
+
+		if (!(m->flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+			m->iova = 1ull << 24;
+		return 0;
+	}
+	case IOMMU_IOAS_UNMAP:
+		return 0; /* everything asked: .length stays */
+	}
+	return -ENOTTY;
+}
+
+static const struct kernel_backend kernel_stub = {
+	.name = "bench stub",
+	.open_iommufd = stub_open_iommufd,
+	.ioctl = stub_ioctl,
+};
+
+/* what callgrind's --toggle-collect names: not inlined, so each is one function in its output */
+__attribute__((noinline)) static int measured_runner(struct scenario *sc, struct output *out)
+{
+	struct run_opts opts = { 0 };
+
+	return run_scenarios(&sc, 1, &opts, out);
+}
+
+__attribute__((noinline)) static int measured_plain_loop(struct plain_loop *l, unsigned long n)
+{
+	return map_unmap_loop(l, n);
+}
+
+static int bench_stubbed(const char *side, const char *scenario, unsigned long n)
+{
+	struct plain_loop l = { .len = 1 << 16 };
+	struct output out = { .ops = output_find("ktap") };
+	struct scenario *sc;
+	char err[1024];
+	int ret;
+
+	kernel_backend_set(&kernel_stub);
+	if (!strcmp(side, "plain")) {
+		l.buf = malloc(l.len);
+		if (!l.buf || iommufd_open(&l.fd) || iommufd_ioas_alloc(l.fd, &l.ioas))
+			return 1;
+		ret = measured_plain_loop(&l, n);
+		close(l.fd);
+		free(l.buf);
+		return ret ? 1 : 0;
+	}
+	ret = scenario_load(scenario, &sc, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	out.f = fopen("/dev/null", "w");
+	if (!out.f || !out.ops)
+		return 1;
+	ret = measured_runner(sc, &out);
+	ret = ret ? ret : out_exit_code(&out);
+	fclose(out.f);
+	scenario_free(sc);
+	return ret ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "pattern"))
@@ -254,6 +351,9 @@ int main(int argc, char **argv)
 		return bench_replace(strtoul(argv[2], NULL, 0), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "rss"))
 		return bench_rss(argc - 2, argv + 2);
-	fprintf(stderr, "usage: iommutest-bench pattern MIB | map-unmap N SCENARIO | replace N SCENARIO | rss SCENARIO...\n");
+	if (argc == 5 && !strcmp(argv[1], "stubbed"))
+		return bench_stubbed(argv[2], argv[3], strtoul(argv[4], NULL, 0));
+	fprintf(stderr, "usage: iommutest-bench pattern MIB | map-unmap N SCENARIO | replace N SCENARIO | "
+		"rss SCENARIO... | stubbed runner|plain SCENARIO N\n");
 	return 2;
 }
