@@ -59,6 +59,8 @@ struct step {
 	int expect;                 /* 0 = must succeed, else the positive errno it must fail with,
 				     * or EXPECT_ANY_ERROR */
 	unsigned int fail_nth;      /* run with /proc/thread-self/fail-nth armed at this count (0: no) */
+	bool plain;                 /* a verb with no "fail_nth" that must succeed (set at load):
+				     * the runner's one-call path */
 	uint64_t given;             /* bit i: args[i] was given in the file */
 	void *args;                 /* ops->args_size bytes, filled from ops->args */
 	uint64_t repeat;            /* repeat block: iterations */

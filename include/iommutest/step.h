@@ -93,6 +93,7 @@ static inline bool arg_given_at(const struct step *st, unsigned int idx)
  */
 struct rt_mapping {
 	int ioas; /* symbol */
+	int name; /* the named mapping (symbol) whose current entry this is, or -1 */
 	uint64_t iova, length;
 	uint8_t *va;
 	bool gone;
@@ -108,6 +109,8 @@ struct rt_object {
 	/* OBJ_MAPPING; OBJ_HWPT: ioas = the IOAS or parent HWPT it was allocated on */
 	int ioas, buffer;
 	uint64_t iova, length, buf_off;
+	size_t map_slot; /* OBJ_MAPPING: its entry in rc->maps, valid while that entry's name is it */
+	size_t maps_live; /* OBJ_IOAS: entries of rc->maps on it that are not gone */
 	/* OBJ_MARK: a copy of every buffer when it was taken (NULL where not taken) */
 	uint8_t **snap;
 	/* OBJ_DEVICE */
@@ -139,10 +142,15 @@ struct run_ctx {
 	size_t nmaps_gone; /* how many of maps are gone */
 };
 
-/* the mapping table: ioas_map adds (forgetting gone mappings it overlaps), ioas_unmap marks
- * every mapping inside the range gone */
-int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va);
+/*
+ * The mapping table: ioas_map adds (forgetting gone mappings it overlaps; name = the mapping's
+ * symbol or -1), ioas_unmap marks every mapping inside the range gone. rt_map_remove_named() is
+ * rt_map_remove() over the named mapping's own range (its rt_object's ioas, iova, length), in
+ * O(1) when its entry is the only one on that IOAS not gone.
+ */
+int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va, int name);
 void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length);
+void rt_map_remove_named(struct run_ctx *rc, int name);
 
 void step_fail(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_skip(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -105,16 +105,42 @@ static bool overlaps(const struct rt_mapping *m, int ioas, uint64_t iova, uint64
 	return m->ioas == ioas && iova <= m->iova + (m->length - 1) && m->iova <= iova + (length - 1);
 }
 
-int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va)
+/* the entry of the named mapping sym, or NULL when it has none (forgotten, or never mapped) */
+static struct rt_mapping *named_entry(const struct run_ctx *rc, int sym)
 {
+	size_t slot = rc->objs[sym].map_slot;
+
+	return slot < rc->nmaps && rc->maps[slot].name == sym ? &rc->maps[slot] : NULL;
+}
+
+/* drop gone entry i: the last entry takes its place (the order a linear pass has always seen) */
+static void forget_gone(struct run_ctx *rc, size_t i)
+{
+	rc->maps[i] = rc->maps[--rc->nmaps];
+	if (i < rc->nmaps && rc->maps[i].name >= 0)
+		rc->objs[rc->maps[i].name].map_slot = i;
+	rc->nmaps_gone--;
+}
+
+static void mark_gone(struct run_ctx *rc, struct rt_mapping *m)
+{
+	m->gone = true;
+	rc->nmaps_gone++;
+	rc->objs[m->ioas].maps_live--;
+}
+
+/* rt_map_add() in general: the linear pass over the gone entries, then an entry at the end */
+static __attribute__((noinline)) int map_add_linear(struct run_ctx *rc, int ioas, uint64_t iova,
+						     uint64_t length, uint8_t *va, int name)
+{
+	struct rt_mapping *old;
+
 	/* only gone mappings are forgotten: with none in the table there is nothing to look for */
 	for (size_t i = 0; rc->nmaps_gone && i < rc->nmaps;) {
-		if (rc->maps[i].gone && overlaps(&rc->maps[i], ioas, iova, length)) {
-			rc->maps[i] = rc->maps[--rc->nmaps];
-			rc->nmaps_gone--;
-		} else {
+		if (rc->maps[i].gone && overlaps(&rc->maps[i], ioas, iova, length))
+			forget_gone(rc, i);
+		else
 			i++;
-		}
 	}
 	if (rc->nmaps == rc->maps_cap) {
 		size_t cap = rc->maps_cap ? rc->maps_cap * 2 : 16;
@@ -125,8 +151,40 @@ int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uin
 		rc->maps = m;
 		rc->maps_cap = cap;
 	}
-	rc->maps[rc->nmaps++] = (struct rt_mapping){ .ioas = ioas, .iova = iova, .length = length, .va = va };
+	if (name >= 0) {
+		old = named_entry(rc, name);
+		if (old)
+			old->name = -1; /* the name now means the new entry */
+		rc->objs[name].map_slot = rc->nmaps;
+	}
+	rc->maps[rc->nmaps++] = (struct rt_mapping){ .ioas = ioas, .name = name, .iova = iova,
+						     .length = length, .va = va };
+	rc->objs[ioas].maps_live++;
 	return 0;
+}
+
+int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va, int name)
+{
+	struct rt_mapping *old;
+
+	/*
+	 * A name mapped again over its own gone entry, the last of the table and its only gone one:
+	 * the linear pass would forget that entry alone and append the new one in the same slot.
+	 */
+	if (name >= 0 && rc->nmaps_gone == 1) {
+		old = named_entry(rc, name);
+		if (old == &rc->maps[rc->nmaps - 1] && old->gone && overlaps(old, ioas, iova, length)) {
+			old->ioas = ioas;
+			old->iova = iova;
+			old->length = length;
+			old->va = va;
+			old->gone = false;
+			rc->nmaps_gone = 0;
+			rc->objs[ioas].maps_live++;
+			return 0;
+		}
+	}
+	return map_add_linear(rc, ioas, iova, length, va, name);
 }
 
 void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length)
@@ -138,11 +196,21 @@ void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length)
 	for (size_t i = 0; i < rc->nmaps; i++) {
 		struct rt_mapping *m = &rc->maps[i];
 
-		if (!m->gone && m->ioas == ioas && m->iova >= iova && m->iova + (m->length - 1) <= last) {
-			m->gone = true;
-			rc->nmaps_gone++;
-		}
+		if (!m->gone && m->ioas == ioas && m->iova >= iova && m->iova + (m->length - 1) <= last)
+			mark_gone(rc, m);
 	}
+}
+
+void rt_map_remove_named(struct run_ctx *rc, int name)
+{
+	const struct rt_object *o = &rc->objs[name];
+	struct rt_mapping *m = named_entry(rc, name); /* its ioas, iova, length are o's */
+
+	/* its own entry, the only one on the IOAS not gone: exactly what the linear pass marks */
+	if (m && !m->gone && o->length && rc->objs[o->ioas].maps_live == 1)
+		mark_gone(rc, m);
+	else
+		rt_map_remove(rc, o->ioas, o->iova, o->length);
 }
 
 /* the IOAS a HWPT (possibly nested, through a vIOMMU) finally translates through */
@@ -182,6 +250,23 @@ static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, u
 
 /* ---- one step ---- */
 static enum result exec_step(struct run_ctx *rc, const struct step *st, char *why, size_t len);
+static enum result judge_step(struct run_ctx *rc, const struct step *st, int ret, char *why,
+			      size_t len);
+
+/*
+ * A plain step (st->plain, decided at load): one call, and the common case decided here — it had
+ * to succeed, it did, and the verb found nothing. rc->verdict is VERDICT_NONE and rc->msg empty
+ * before every step: a step that ends with a verdict ends the run.
+ */
+static inline enum result exec_plain(struct run_ctx *rc, const struct step *st, char *why,
+				     size_t len)
+{
+	int ret = st->ops->run(rc, st);
+
+	if (!ret && rc->verdict == VERDICT_NONE)
+		return RESULT_PASS;
+	return judge_step(rc, st, ret, why, len);
+}
 
 /* why holds the reason of anything but a pass; on a pass it is left as it was */
 static enum result exec_block(struct run_ctx *rc, const struct step *st, char *why, size_t len)
@@ -191,7 +276,8 @@ static enum result exec_block(struct run_ctx *rc, const struct step *st, char *w
 	for (uint64_t it = 0; it < st->repeat; it++) {
 		rc->iterations++;
 		for (const struct step *child = first; child < end; child++) {
-			enum result r = exec_step(rc, child, why, len);
+			enum result r = child->plain && !iommutest_stop ? exec_plain(rc, child, why, len)
+								      : exec_step(rc, child, why, len);
 
 			if (r != RESULT_PASS) {
 				char inner[900];
@@ -245,9 +331,8 @@ static __attribute__((noinline)) enum result judge_step(struct run_ctx *rc, cons
 }
 
 /* a step with "fail_nth": run with fault injection armed, then judged */
-static __attribute__((noinline)) enum result exec_step_fail_nth(struct run_ctx *rc,
-								 const struct step *st, char *why,
-								 size_t len)
+static enum result exec_step_fail_nth(struct run_ctx *rc, const struct step *st, char *why,
+				      size_t len)
 {
 	int fd = fail_nth_arm(st->fail_nth), ret;
 
@@ -262,26 +347,28 @@ static __attribute__((noinline)) enum result exec_step_fail_nth(struct run_ctx *
 	return judge_step(rc, st, ret, why, len);
 }
 
+/* a step that is not plain (st->plain): "fail_nth" armed, or an "expect" to judge */
+static __attribute__((noinline)) enum result exec_step_judged(struct run_ctx *rc,
+							       const struct step *st, char *why,
+							       size_t len)
+{
+	if (st->fail_nth)
+		return exec_step_fail_nth(rc, st, why, len);
+	return judge_step(rc, st, st->ops->run(rc, st), why, len);
+}
+
 /* why holds the reason of anything but a pass; on a pass it is left as it was */
 static enum result exec_step(struct run_ctx *rc, const struct step *st, char *why, size_t len)
 {
-	int ret;
-
 	if (iommutest_stop) {
 		snprintf(why, len, "interrupted");
 		return RESULT_ERROR;
 	}
 	if (!st->ops)
 		return exec_block(rc, st, why, len);
-	rc->verdict = VERDICT_NONE;
-	rc->msg[0] = '\0';
-	if (st->fail_nth)
-		return exec_step_fail_nth(rc, st, why, len);
-	ret = st->ops->run(rc, st);
-	/* the common case, decided here: it had to succeed, it did, and the verb found nothing */
-	if (!ret && !st->expect && rc->verdict == VERDICT_NONE)
-		return RESULT_PASS;
-	return judge_step(rc, st, ret, why, len);
+	if (!st->plain)
+		return exec_step_judged(rc, st, why, len);
+	return exec_plain(rc, st, why, len);
 }
 
 static void step_label(const struct step *st, char *out, size_t len)

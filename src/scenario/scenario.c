@@ -294,6 +294,7 @@ static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct
 	st->args = calloc(1, st->ops->args_size ? st->ops->args_size : 1);
 	if (!st->args)
 		return -ENOMEM;
+	st->plain = !st->fail_nth && !st->expect;
 	ret = args_parse(lc, st, obj, skip);
 	if (!ret && st->ops->validate)
 		ret = st->ops->validate(lc, st);

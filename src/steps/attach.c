@@ -15,21 +15,23 @@ struct attach_args {
 	uint64_t pasid;
 };
 
+enum attach_arg { ATTACH_DEVICE, ATTACH_TO, ATTACH_PASID, ATTACH_NARGS };
+
 static const struct arg_def attach_argdefs[] = {
-	{ .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
+	[ATTACH_DEVICE] = { .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
 	  .off = offsetof(struct attach_args, device), .help = "the device" },
-	{ .name = "to", .type = ARG_REF, .kinds = OBJ_IOAS | OBJ_HWPT, .required = true,
+	[ATTACH_TO] = { .name = "to", .type = ARG_REF, .kinds = OBJ_IOAS | OBJ_HWPT, .required = true,
 	  .off = offsetof(struct attach_args, to), .help = "the IOAS or HWPT to attach to" },
-	{ .name = "pasid", .type = ARG_U64,
+	[ATTACH_PASID] = { .name = "pasid", .type = ARG_U64,
 	  .off = offsetof(struct attach_args, pasid), .help = "attach this PASID instead of the RID" },
-	{ .name = NULL },
+	[ATTACH_NARGS] = { .name = NULL },
 };
 
 static int attach_validate(struct load_ctx *lc, struct step *st)
 {
 	const struct attach_args *a = st->args;
 
-	if (arg_given(st, "pasid") && a->pasid > PASID_MAX)
+	if (arg_given_at(st, ATTACH_PASID) && a->pasid > PASID_MAX)
 		return load_error(lc, lc->step_path, "\"pasid\" %llu exceeds 20 bits",
 				  (unsigned long long)a->pasid);
 	return 0;
@@ -46,7 +48,7 @@ static int do_attach(struct run_ctx *rc, const struct step *st, bool replace)
 {
 	const struct attach_args *a = st->args;
 	struct test_device *d = rt_device(rc, a->device);
-	bool pasid = arg_given(st, "pasid");
+	bool pasid = arg_given_at(st, ATTACH_PASID);
 	uint32_t pt_id, out_id;
 	int ret;
 
@@ -113,19 +115,21 @@ struct detach_args {
 	uint64_t pasid;
 };
 
+enum detach_arg { DETACH_DEVICE, DETACH_PASID, DETACH_NARGS };
+
 static const struct arg_def detach_argdefs[] = {
-	{ .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
+	[DETACH_DEVICE] = { .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
 	  .off = offsetof(struct detach_args, device), .help = "the device" },
-	{ .name = "pasid", .type = ARG_U64,
+	[DETACH_PASID] = { .name = "pasid", .type = ARG_U64,
 	  .off = offsetof(struct detach_args, pasid), .help = "detach this PASID instead of the RID" },
-	{ .name = NULL },
+	[DETACH_NARGS] = { .name = NULL },
 };
 
 static int detach_validate(struct load_ctx *lc, struct step *st)
 {
 	const struct detach_args *a = st->args;
 
-	if (arg_given(st, "pasid") && a->pasid > PASID_MAX)
+	if (arg_given_at(st, DETACH_PASID) && a->pasid > PASID_MAX)
 		return load_error(lc, lc->step_path, "\"pasid\" %llu exceeds 20 bits",
 				  (unsigned long long)a->pasid);
 	return 0;
@@ -135,7 +139,7 @@ static int detach_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct detach_args *a = st->args;
 	struct test_device *d = rt_device(rc, a->device);
-	bool pasid = arg_given(st, "pasid");
+	bool pasid = arg_given_at(st, DETACH_PASID);
 	int ret = pasid ? d->ops->pasid_detach(d, rc->iommufd, (uint32_t)a->pasid)
 			: d->ops->detach(d, rc->iommufd);
 

@@ -64,49 +64,54 @@ struct check_args {
 	struct fill_spec pattern;
 };
 
+enum check_arg {
+	CHECK_BUFFER, CHECK_OFFSET, CHECK_LENGTH, CHECK_PATTERN, CHECK_PATTERN_OFFSET, CHECK_EQUALS,
+	CHECK_NOT_EQUALS, CHECK_OTHER_OFFSET, CHECK_UNCHANGED_SINCE, CHECK_NARGS
+};
+
 static const struct arg_def check_argdefs[] = {
-	{ .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
+	[CHECK_BUFFER] = { .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
 	  .off = offsetof(struct check_args, buffer), .help = "the buffer to check" },
-	{ .name = "offset", .type = ARG_U64, .def = "0",
+	[CHECK_OFFSET] = { .name = "offset", .type = ARG_U64, .def = "0",
 	  .off = offsetof(struct check_args, offset), .help = "first byte checked" },
-	{ .name = "length", .type = ARG_U64,
+	[CHECK_LENGTH] = { .name = "length", .type = ARG_U64,
 	  .off = offsetof(struct check_args, length), .help = "bytes checked (default: to the end)" },
-	{ .name = "pattern", .type = ARG_FILL,
+	[CHECK_PATTERN] = { .name = "pattern", .type = ARG_FILL,
 	  .off = offsetof(struct check_args, pattern), .help = "the bytes hold this fill pattern" },
-	{ .name = "pattern_offset", .type = ARG_U64,
+	[CHECK_PATTERN_OFFSET] = { .name = "pattern_offset", .type = ARG_U64,
 	  .off = offsetof(struct check_args, pattern_offset),
 	  .help = "position in the pattern of the first byte (default: offset)" },
-	{ .name = "equals", .type = ARG_REF, .kinds = OBJ_BUFFER,
+	[CHECK_EQUALS] = { .name = "equals", .type = ARG_REF, .kinds = OBJ_BUFFER,
 	  .off = offsetof(struct check_args, equals), .help = "the bytes equal this buffer's..." },
-	{ .name = "not_equals", .type = ARG_REF, .kinds = OBJ_BUFFER,
+	[CHECK_NOT_EQUALS] = { .name = "not_equals", .type = ARG_REF, .kinds = OBJ_BUFFER,
 	  .off = offsetof(struct check_args, not_equals), .help = "the bytes differ from this buffer's..." },
-	{ .name = "other_offset", .type = ARG_U64,
+	[CHECK_OTHER_OFFSET] = { .name = "other_offset", .type = ARG_U64,
 	  .off = offsetof(struct check_args, other_offset),
 	  .help = "...bytes at this offset (default: offset)" },
-	{ .name = "unchanged_since", .type = ARG_REF, .kinds = OBJ_MARK,
+	[CHECK_UNCHANGED_SINCE] = { .name = "unchanged_since", .type = ARG_REF, .kinds = OBJ_MARK,
 	  .off = offsetof(struct check_args, unchanged_since),
 	  .help = "the bytes are as they were at this mark" },
-	{ .name = NULL },
+	[CHECK_NARGS] = { .name = NULL },
 };
 
 static int check_validate(struct load_ctx *lc, struct step *st)
 {
 	struct check_args *a = st->args;
 	uint64_t end;
-	int kinds = arg_given(st, "pattern") + arg_given(st, "equals") + arg_given(st, "not_equals") +
-		    arg_given(st, "unchanged_since");
+	int kinds = arg_given_at(st, CHECK_PATTERN) + arg_given_at(st, CHECK_EQUALS) + arg_given_at(st, CHECK_NOT_EQUALS) +
+		    arg_given_at(st, CHECK_UNCHANGED_SINCE);
 
 	if (kinds != 1)
 		return load_error(lc, lc->step_path,
 				  "give exactly one of \"pattern\", \"equals\", \"not_equals\", \"unchanged_since\"");
-	if (load_check_range(lc, a->buffer, a->offset, &a->length, arg_given(st, "length")))
+	if (load_check_range(lc, a->buffer, a->offset, &a->length, arg_given_at(st, CHECK_LENGTH)))
 		return -EINVAL;
-	if (!arg_given(st, "pattern_offset"))
+	if (!arg_given_at(st, CHECK_PATTERN_OFFSET))
 		a->pattern_offset = a->offset;
-	if (!arg_given(st, "other_offset"))
+	if (!arg_given_at(st, CHECK_OTHER_OFFSET))
 		a->other_offset = a->offset;
-	if (arg_given(st, "equals") || arg_given(st, "not_equals")) {
-		int other = arg_given(st, "equals") ? a->equals : a->not_equals;
+	if (arg_given_at(st, CHECK_EQUALS) || arg_given_at(st, CHECK_NOT_EQUALS)) {
+		int other = arg_given_at(st, CHECK_EQUALS) ? a->equals : a->not_equals;
 		uint64_t osize = scenario_buffer_size(lc->sc, other);
 
 		if (add_overflows(a->other_offset, a->length, &end) || end > osize)
@@ -151,17 +156,17 @@ static int check_run(struct run_ctx *rc, const struct step *st)
 	const uint8_t *got = rc->objs[a->buffer].mem + a->offset;
 	char desc[64];
 
-	if (arg_given(st, "pattern")) {
+	if (arg_given_at(st, CHECK_PATTERN)) {
 		if (pattern_check(got, a->length, &a->pattern, a->pattern_offset) >= 0) {
 			pattern_describe(&a->pattern, desc, sizeof(desc));
 			report_diff(rc, a, got, NULL, &a->pattern, desc);
 		}
-	} else if (arg_given(st, "equals")) {
+	} else if (arg_given_at(st, CHECK_EQUALS)) {
 		const uint8_t *want = rc->objs[a->equals].mem + a->other_offset;
 
 		if (memcmp(got, want, a->length))
 			report_diff(rc, a, got, want, NULL, "vs its expected copy");
-	} else if (arg_given(st, "not_equals")) {
+	} else if (arg_given_at(st, CHECK_NOT_EQUALS)) {
 		const uint8_t *other = rc->objs[a->not_equals].mem + a->other_offset;
 
 		if (!memcmp(got, other, a->length))

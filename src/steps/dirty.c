@@ -118,16 +118,19 @@ const struct step_ops step_mock_dirty = {
 };
 
 /* ---- dirty_bitmap ---- */
+/* after RANGE_ARGS' four (hwpt, iova, length, page_size) */
+enum dirty_bitmap_arg { BITMAP_EXPECT_DIRTY = 4, BITMAP_STRIDE, BITMAP_CLEAR, BITMAP_NARGS };
+
 static const struct arg_def dirty_bitmap_argdefs[] = {
 	RANGE_ARGS,
-	{ .name = "expect_dirty", .type = ARG_U64,
+	[BITMAP_EXPECT_DIRTY] = { .name = "expect_dirty", .type = ARG_U64,
 	  .off = offsetof(struct dirty_range, expect), .help = "how many pages must read dirty" },
-	{ .name = "stride", .type = ARG_U64,
+	[BITMAP_STRIDE] = { .name = "stride", .type = ARG_U64,
 	  .off = offsetof(struct dirty_range, stride),
 	  .help = "the dirty pages must be exactly every stride-th page" },
-	{ .name = "clear", .type = ARG_BOOL, .def = "true",
+	[BITMAP_CLEAR] = { .name = "clear", .type = ARG_BOOL, .def = "true",
 	  .off = offsetof(struct dirty_range, clear), .help = "clear the bits read (false: NO_CLEAR)" },
-	{ .name = NULL },
+	[BITMAP_NARGS] = { .name = NULL },
 };
 
 static int dirty_bitmap_run(struct run_ctx *rc, const struct step *st)
@@ -150,14 +153,14 @@ static int dirty_bitmap_run(struct run_ctx *rc, const struct step *st)
 		bool set = bm[i / 64] >> (i % 64) & 1;
 
 		dirty += set;
-		if (arg_given(st, "stride") && set != !(i % a->stride)) {
+		if (arg_given_at(st, BITMAP_STRIDE) && set != !(i % a->stride)) {
 			step_fail(rc, "page %zu reads %s, expected %s", i, set ? "dirty" : "clean",
 				  set ? "clean" : "dirty");
 			goto out;
 		}
 	}
 	step_note(rc, "%s: %llu of %zu pages dirty", st->path, (unsigned long long)dirty, npages);
-	if (arg_given(st, "expect_dirty") && dirty != a->expect)
+	if (arg_given_at(st, BITMAP_EXPECT_DIRTY) && dirty != a->expect)
 		step_fail(rc, "%llu pages dirty, expected %llu", (unsigned long long)dirty,
 			  (unsigned long long)a->expect);
 out:

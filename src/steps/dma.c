@@ -40,30 +40,35 @@ static const struct name_value dma_dirs[] = {
 	{ NULL, 0 },
 };
 
+enum dma_arg {
+	DMA_DEVICE, DMA_DIR, DMA_IOVA, DMA_SRC, DMA_DST, DMA_LENGTH, DMA_DEV_OFFSET, DMA_BLOCKED,
+	DMA_BLOCKED_HALF, DMA_NARGS
+};
+
 static const struct arg_def dma_argdefs[] = {
-	{ .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
+	[DMA_DEVICE] = { .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
 	  .off = offsetof(struct dma_args, device), .help = "the device whose engine does the DMA" },
-	{ .name = "dir", .type = ARG_ENUM, .enums = dma_dirs, .required = true,
+	[DMA_DIR] = { .name = "dir", .type = ARG_ENUM, .enums = dma_dirs, .required = true,
 	  .off = offsetof(struct dma_args, dir),
 	  .help = "to_device (memory -> device), from_device (device -> memory), copy (src -> device -> dst)" },
-	{ .name = "iova", .type = ARG_IOVA,
+	[DMA_IOVA] = { .name = "iova", .type = ARG_IOVA,
 	  .off = offsetof(struct dma_args, iova), .help = "the memory side (to_device, from_device)" },
-	{ .name = "src", .type = ARG_IOVA,
+	[DMA_SRC] = { .name = "src", .type = ARG_IOVA,
 	  .off = offsetof(struct dma_args, src), .help = "copy: the IOVA read" },
-	{ .name = "dst", .type = ARG_IOVA,
+	[DMA_DST] = { .name = "dst", .type = ARG_IOVA,
 	  .off = offsetof(struct dma_args, dst), .help = "copy: the IOVA written" },
-	{ .name = "length", .type = ARG_U64, .required = true,
+	[DMA_LENGTH] = { .name = "length", .type = ARG_U64, .required = true,
 	  .off = offsetof(struct dma_args, length), .help = "bytes" },
-	{ .name = "dev_offset", .type = ARG_U64, .def = "0",
+	[DMA_DEV_OFFSET] = { .name = "dev_offset", .type = ARG_U64, .def = "0",
 	  .off = offsetof(struct dma_args, dev_offset), .help = "offset in the device-side buffer" },
-	{ .name = "blocked", .type = ARG_BOOL, .def = "false",
+	[DMA_BLOCKED] = { .name = "blocked", .type = ARG_BOOL, .def = "false",
 	  .off = offsetof(struct dma_args, blocked),
 	  .help = "the IOMMU must stop this transfer: an engine that reports faults must report one "
 		  "(EIO); for one that does not, later checks judge the bytes" },
-	{ .name = "blocked_half", .type = ARG_ENUM, .enums = dma_halves,
+	[DMA_BLOCKED_HALF] = { .name = "blocked_half", .type = ARG_ENUM, .enums = dma_halves,
 	  .off = offsetof(struct dma_args, blocked_half),
 	  .help = "a blocked copy: the half the IOMMU must stop, src (the read) or dst (the write)" },
-	{ .name = NULL },
+	[DMA_NARGS] = { .name = NULL },
 };
 
 /*
@@ -95,15 +100,15 @@ static int dma_validate(struct load_ctx *lc, struct step *st)
 
 	if (!a->length)
 		return load_error(lc, lc->step_path, "\"length\" must not be 0");
-	if (copy && (!arg_given(st, "src") || !arg_given(st, "dst") || arg_given(st, "iova")))
+	if (copy && (!arg_given_at(st, DMA_SRC) || !arg_given_at(st, DMA_DST) || arg_given_at(st, DMA_IOVA)))
 		return load_error(lc, lc->step_path, "\"copy\" takes \"src\" and \"dst\" (not \"iova\")");
-	if (!copy && (!arg_given(st, "iova") || arg_given(st, "src") || arg_given(st, "dst")))
+	if (!copy && (!arg_given_at(st, DMA_IOVA) || arg_given_at(st, DMA_SRC) || arg_given_at(st, DMA_DST)))
 		return load_error(lc, lc->step_path, "\"%s\" takes \"iova\" (not \"src\"/\"dst\")",
 				  a->dir == DIR_TO_DEVICE ? "to_device" : "from_device");
-	if (copy && a->blocked && !arg_given(st, "blocked_half"))
+	if (copy && a->blocked && !arg_given_at(st, DMA_BLOCKED_HALF))
 		return load_error(lc, lc->step_path,
 				  "a blocked \"copy\" must say which half the IOMMU stops: \"blocked_half\": \"src\" or \"dst\"");
-	if (arg_given(st, "blocked_half") && (!copy || !a->blocked))
+	if (arg_given_at(st, DMA_BLOCKED_HALF) && (!copy || !a->blocked))
 		return load_error(lc, lc->step_path, "\"blocked_half\" belongs to a blocked \"copy\"");
 	if (phys_check(lc, &a->iova, a->length) || phys_check(lc, &a->src, a->length) ||
 	    phys_check(lc, &a->dst, a->length))

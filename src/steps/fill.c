@@ -15,20 +15,22 @@ struct fill_args {
 	bool vary;
 };
 
+enum fill_arg { FILL_BUFFER, FILL_OFFSET, FILL_LENGTH, FILL_PATTERN, FILL_VARY, FILL_NARGS };
+
 static const struct arg_def fill_argdefs[] = {
-	{ .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
+	[FILL_BUFFER] = { .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
 	  .off = offsetof(struct fill_args, buffer), .help = "the buffer to rewrite" },
-	{ .name = "offset", .type = ARG_U64, .def = "0",
+	[FILL_OFFSET] = { .name = "offset", .type = ARG_U64, .def = "0",
 	  .off = offsetof(struct fill_args, offset), .help = "first byte written" },
-	{ .name = "length", .type = ARG_U64,
+	[FILL_LENGTH] = { .name = "length", .type = ARG_U64,
 	  .off = offsetof(struct fill_args, length), .help = "bytes written (default: to the end)" },
-	{ .name = "pattern", .type = ARG_FILL, .required = true,
+	[FILL_PATTERN] = { .name = "pattern", .type = ARG_FILL, .required = true,
 	  .off = offsetof(struct fill_args, pattern), .help = "the fill pattern" },
-	{ .name = "vary", .type = ARG_BOOL, .def = "false",
+	[FILL_VARY] = { .name = "vary", .type = ARG_BOOL, .def = "false",
 	  .off = offsetof(struct fill_args, vary),
 	  .help = "a new pattern every repeat iteration: the seed (random), value (byte) or start (seq) "
 		  "plus the number of repeat iterations begun so far" },
-	{ .name = NULL },
+	[FILL_NARGS] = { .name = NULL },
 };
 
 static int fill_validate(struct load_ctx *lc, struct step *st)
@@ -37,7 +39,7 @@ static int fill_validate(struct load_ctx *lc, struct step *st)
 
 	if (a->vary && a->pattern.kind == FILL_ZERO)
 		return load_error(lc, lc->step_path, "\"vary\" needs a pattern with a value (byte, seq, random)");
-	return load_check_range(lc, a->buffer, a->offset, &a->length, arg_given(st, "length"));
+	return load_check_range(lc, a->buffer, a->offset, &a->length, arg_given_at(st, FILL_LENGTH));
 }
 
 static int fill_run(struct run_ctx *rc, const struct step *st)

@@ -17,23 +17,28 @@ struct hw_info_args {
 	uint64_t capabilities, max_pasid_log2;
 };
 
+enum hw_info_arg {
+	HW_INFO_DEVICE, HW_INFO_TYPE, HW_INFO_TYPES, HW_INFO_FIELDS, HW_INFO_CAPABILITIES,
+	HW_INFO_MAX_PASID_LOG2, HW_INFO_NARGS
+};
+
 static const struct arg_def hw_info_argdefs[] = {
-	{ .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
+	[HW_INFO_DEVICE] = { .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
 	  .off = offsetof(struct hw_info_args, device), .help = "the device" },
-	{ .name = "type", .type = ARG_STRING,
+	[HW_INFO_TYPE] = { .name = "type", .type = ARG_STRING,
 	  .off = offsetof(struct hw_info_args, type),
 	  .help = "expected IOMMU type: intel_vtd, arm_smmuv3, amd, selftest, none" },
-	{ .name = "types", .type = ARG_STRINGS,
+	[HW_INFO_TYPES] = { .name = "types", .type = ARG_STRINGS,
 	  .off = offsetof(struct hw_info_args, types),
 	  .help = "the IOMMU type must be one of these (instead of \"type\")" },
-	{ .name = "fields", .type = ARG_FIELDS,
+	[HW_INFO_FIELDS] = { .name = "fields", .type = ARG_FIELDS,
 	  .off = offsetof(struct hw_info_args, fields),
 	  .help = "expected register/field values by name: {\"S2P\": 1, \"OAS\": {\"min\": 4}}" },
-	{ .name = "capabilities", .type = ARG_FLAGS, .enums = hw_cap_names,
+	[HW_INFO_CAPABILITIES] = { .name = "capabilities", .type = ARG_FLAGS, .enums = hw_cap_names,
 	  .off = offsetof(struct hw_info_args, capabilities), .help = "capability bits that must be set" },
-	{ .name = "max_pasid_log2", .type = ARG_U64,
+	[HW_INFO_MAX_PASID_LOG2] = { .name = "max_pasid_log2", .type = ARG_U64,
 	  .off = offsetof(struct hw_info_args, max_pasid_log2), .help = "expected out_max_pasid_log2" },
-	{ .name = NULL },
+	[HW_INFO_NARGS] = { .name = NULL },
 };
 
 static int hw_info_validate(struct load_ctx *lc, struct step *st)
@@ -119,7 +124,7 @@ static int hw_info_run(struct run_ctx *rc, const struct step *st)
 	if ((hw.capabilities & a->capabilities) != a->capabilities)
 		step_fail(rc, "capabilities 0x%llx lack 0x%llx", (unsigned long long)hw.capabilities,
 			  (unsigned long long)(a->capabilities & ~hw.capabilities));
-	if (arg_given(st, "max_pasid_log2") && hw.max_pasid_log2 != a->max_pasid_log2)
+	if (arg_given_at(st, HW_INFO_MAX_PASID_LOG2) && hw.max_pasid_log2 != a->max_pasid_log2)
 		step_fail(rc, "max_pasid_log2 = %u, expected %llu", hw.max_pasid_log2,
 			  (unsigned long long)a->max_pasid_log2);
 	return 0;

@@ -71,29 +71,34 @@ static const struct name_value vste_kinds[] = {
 	{ NULL, 0 },
 };
 
+enum hwpt_alloc_arg {
+	HWPT_NAME, HWPT_DEVICE, HWPT_PT, HWPT_FLAGS, HWPT_DATA_TYPE, HWPT_VSTE, HWPT_S1, HWPT_DATA,
+	HWPT_NARGS
+};
+
 static const struct arg_def hwpt_alloc_argdefs[] = {
-	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_HWPT, .required = true,
+	[HWPT_NAME] = { .name = "name", .type = ARG_NEW, .kinds = OBJ_HWPT, .required = true,
 	  .off = offsetof(struct hwpt_alloc_args, name), .help = "name of the new HWPT" },
-	{ .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
+	[HWPT_DEVICE] = { .name = "device", .type = ARG_REF, .kinds = OBJ_DEVICE, .required = true,
 	  .off = offsetof(struct hwpt_alloc_args, device), .help = "the device whose IOMMU it is for" },
-	{ .name = "pt", .type = ARG_REF, .kinds = OBJ_IOAS | OBJ_HWPT | OBJ_VIOMMU, .required = true,
+	[HWPT_PT] = { .name = "pt", .type = ARG_REF, .kinds = OBJ_IOAS | OBJ_HWPT | OBJ_VIOMMU, .required = true,
 	  .off = offsetof(struct hwpt_alloc_args, pt),
 	  .help = "the IOAS it translates, or the parent HWPT / vIOMMU of a nested one" },
-	{ .name = "flags", .type = ARG_FLAGS, .enums = hwpt_flags, .def = "",
+	[HWPT_FLAGS] = { .name = "flags", .type = ARG_FLAGS, .enums = hwpt_flags, .def = "",
 	  .off = offsetof(struct hwpt_alloc_args, flags),
 	  .help = "nest_parent, dirty_tracking, pasid, fault_id_valid" },
-	{ .name = "data_type", .type = ARG_ENUM, .enums = hwpt_data_types, .def = "none",
+	[HWPT_DATA_TYPE] = { .name = "data_type", .type = ARG_ENUM, .enums = hwpt_data_types, .def = "none",
 	  .off = offsetof(struct hwpt_alloc_args, data_type),
 	  .help = "a nested HWPT's driver data: none, vtd_s1, arm_smmuv3, amd_guest, selftest" },
-	{ .name = "vste", .type = ARG_ENUM, .enums = vste_kinds, .def = "none",
+	[HWPT_VSTE] = { .name = "vste", .type = ARG_ENUM, .enums = vste_kinds, .def = "none",
 	  .off = offsetof(struct hwpt_alloc_args, vste),
 	  .help = "SMMUv3 nested: the vSTE, abort, bypass or s1 (sets data_type arm_smmuv3)" },
-	{ .name = "s1", .type = ARG_REF, .kinds = OBJ_S1,
+	[HWPT_S1] = { .name = "s1", .type = ARG_REF, .kinds = OBJ_S1,
 	  .off = offsetof(struct hwpt_alloc_args, s1), .help = "vste s1: the stage-1 table set" },
-	{ .name = "data", .type = ARG_STRINGS,
+	[HWPT_DATA] = { .name = "data", .type = ARG_STRINGS,
 	  .off = offsetof(struct hwpt_alloc_args, data),
 	  .help = "the driver data as 64-bit little-endian words, e.g. [\"0x9\", \"0x0\"] for an STE" },
-	{ .name = NULL },
+	[HWPT_NARGS] = { .name = NULL },
 };
 
 static int hwpt_alloc_validate(struct load_ctx *lc, struct step *st)
@@ -104,9 +109,9 @@ static int hwpt_alloc_validate(struct load_ctx *lc, struct step *st)
 		return load_error(lc, lc->step_path, "\"data\": at most %d words", HWPT_DATA_MAX_WORDS);
 	if (a->data.n && !a->data_type)
 		return load_error(lc, lc->step_path, "\"data\" needs a \"data_type\"");
-	if (a->vste && (a->data.n || arg_given(st, "data_type")))
+	if (a->vste && (a->data.n || arg_given_at(st, HWPT_DATA_TYPE)))
 		return load_error(lc, lc->step_path, "\"vste\" makes the data itself: no \"data\"/\"data_type\"");
-	if ((a->vste == VSTE_S1) != arg_given(st, "s1"))
+	if ((a->vste == VSTE_S1) != arg_given_at(st, HWPT_S1))
 		return load_error(lc, lc->step_path, "\"s1\" goes with \"vste\": \"s1\" (and only with it)");
 	for (size_t i = 0; i < a->data.n; i++)
 		if (parse_size(a->data.v[i], &a->words[i]))

@@ -101,7 +101,7 @@ static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 	ret = iommufd_ioas_map(rc->iommufd, ioas_id, va, a->length, &iova, fixed, (unsigned int)a->access);
 	if (ret)
 		return ret;
-	ret = rt_map_add(rc, a->ioas, iova, a->length, va);
+	ret = rt_map_add(rc, a->ioas, iova, a->length, va, a->name);
 	if (ret)
 		return ret;
 	if (!fixed)
@@ -174,7 +174,7 @@ static int ioas_unmap_validate(struct load_ctx *lc, struct step *st)
 static int ioas_unmap_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct ioas_unmap_args *a = st->args;
-	const struct rt_object *m = a->mapping >= 0 ? &rc->objs[a->mapping] : NULL;
+	struct rt_object *m = a->mapping >= 0 ? &rc->objs[a->mapping] : NULL;
 	int ioas = m ? m->ioas : a->ioas;
 	uint64_t iova, length, done = 0;
 	uint32_t ioas_id;
@@ -194,9 +194,12 @@ static int ioas_unmap_run(struct run_ctx *rc, const struct step *st)
 	ret = iommufd_ioas_unmap(rc->iommufd, ioas_id, iova, length, &done);
 	if (ret)
 		return ret;
-	rt_map_remove(rc, ioas, iova, length);
+	if (m)
+		rt_map_remove_named(rc, a->mapping);
+	else
+		rt_map_remove(rc, ioas, iova, length);
 	if (m) {
-		rc->objs[a->mapping].live = false;
+		m->live = false;
 		if (done != length)
 			step_fail(rc, "unmapped 0x%llx bytes, the mapping has 0x%llx",
 				  (unsigned long long)done, (unsigned long long)length);

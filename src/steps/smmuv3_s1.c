@@ -144,16 +144,18 @@ struct s1_map_args {
 	uint64_t va, ipa, length;
 };
 
+enum s1_map_arg { S1_MAP_S1, S1_MAP_VA, S1_MAP_IPA, S1_MAP_LENGTH, S1_MAP_NARGS };
+
 static const struct arg_def s1_map_argdefs[] = {
-	{ .name = "s1", .type = ARG_REF, .kinds = OBJ_S1, .required = true,
+	[S1_MAP_S1] = { .name = "s1", .type = ARG_REF, .kinds = OBJ_S1, .required = true,
 	  .off = offsetof(struct s1_map_args, s1), .help = "the stage-1 table set" },
-	{ .name = "va", .type = ARG_U64, .required = true,
+	[S1_MAP_VA] = { .name = "va", .type = ARG_U64, .required = true,
 	  .off = offsetof(struct s1_map_args, va), .help = "first input address (what the device uses)" },
-	{ .name = "ipa", .type = ARG_U64,
+	[S1_MAP_IPA] = { .name = "ipa", .type = ARG_U64,
 	  .off = offsetof(struct s1_map_args, ipa), .help = "s1_map: the stage-1 output (an IOVA of the parent)" },
-	{ .name = "length", .type = ARG_U64, .required = true,
+	[S1_MAP_LENGTH] = { .name = "length", .type = ARG_U64, .required = true,
 	  .off = offsetof(struct s1_map_args, length), .help = "bytes (4K multiple)" },
-	{ .name = NULL },
+	[S1_MAP_NARGS] = { .name = NULL },
 };
 
 static int s1_map_validate(struct load_ctx *lc, struct step *st)
@@ -172,7 +174,7 @@ static int s1_map_validate(struct load_ctx *lc, struct step *st)
 
 static int s1_map_validate_map(struct load_ctx *lc, struct step *st)
 {
-	if (!arg_given(st, "ipa"))
+	if (!arg_given_at(st, S1_MAP_IPA))
 		return load_error(lc, lc->step_path, "missing required key \"ipa\"");
 	return s1_map_validate(lc, st);
 }

@@ -137,18 +137,22 @@ struct hwpt_invalidate_args {
 	uint64_t asid;
 };
 
+enum hwpt_invalidate_arg {
+	INVALIDATE_VIOMMU, INVALIDATE_COMMANDS, INVALIDATE_VDEVICE, INVALIDATE_ASID, INVALIDATE_NARGS
+};
+
 static const struct arg_def hwpt_invalidate_argdefs[] = {
-	{ .name = "viommu", .type = ARG_REF, .kinds = OBJ_VIOMMU, .required = true,
+	[INVALIDATE_VIOMMU] = { .name = "viommu", .type = ARG_REF, .kinds = OBJ_VIOMMU, .required = true,
 	  .off = offsetof(struct hwpt_invalidate_args, viommu), .help = "the vIOMMU taking the commands" },
-	{ .name = "commands", .type = ARG_STRINGS, .required = true,
+	[INVALIDATE_COMMANDS] = { .name = "commands", .type = ARG_STRINGS, .required = true,
 	  .off = offsetof(struct hwpt_invalidate_args, commands),
 	  .help = "SMMUv3 commands: tlbi_nh_all, tlbi_nh_asid, cfgi_cd_all, cfgi_ste" },
-	{ .name = "vdevice", .type = ARG_REF, .kinds = OBJ_VDEVICE,
+	[INVALIDATE_VDEVICE] = { .name = "vdevice", .type = ARG_REF, .kinds = OBJ_VDEVICE,
 	  .off = offsetof(struct hwpt_invalidate_args, vdevice),
 	  .help = "the vDEVICE whose virtual StreamID cfgi_* commands name" },
-	{ .name = "asid", .type = ARG_U64, .def = "1",
+	[INVALIDATE_ASID] = { .name = "asid", .type = ARG_U64, .def = "1",
 	  .off = offsetof(struct hwpt_invalidate_args, asid), .help = "the ASID tlbi_nh_asid names" },
-	{ .name = NULL },
+	[INVALIDATE_NARGS] = { .name = NULL },
 };
 
 static const struct name_value smmu_cmds[] = {
@@ -174,7 +178,7 @@ static int hwpt_invalidate_validate(struct load_ctx *lc, struct step *st)
 			return load_error(lc, lc->step_path, "\"commands\": unknown command \"%.32s\"",
 					  a->commands.v[i]);
 		if (smmu_cmds[j].value != CMD_TLBI_NH_ALL && smmu_cmds[j].value != CMD_TLBI_NH_ASID &&
-		    !arg_given(st, "vdevice"))
+		    !arg_given_at(st, INVALIDATE_VDEVICE))
 			return load_error(lc, lc->step_path, "\"%s\" needs \"vdevice\"", a->commands.v[i]);
 	}
 	return 0;
@@ -265,20 +269,25 @@ struct veventq_read_args {
 	uint64_t min_events, event_id, timeout_ms;
 };
 
+enum veventq_read_arg {
+	VEVENTQ_READ_VEVENTQ, VEVENTQ_READ_MIN_EVENTS, VEVENTQ_READ_VDEVICE, VEVENTQ_READ_EVENT_ID,
+	VEVENTQ_READ_TIMEOUT_MS, VEVENTQ_READ_NARGS
+};
+
 static const struct arg_def veventq_read_argdefs[] = {
-	{ .name = "veventq", .type = ARG_REF, .kinds = OBJ_VEVENTQ, .required = true,
+	[VEVENTQ_READ_VEVENTQ] = { .name = "veventq", .type = ARG_REF, .kinds = OBJ_VEVENTQ, .required = true,
 	  .off = offsetof(struct veventq_read_args, veventq), .help = "the vEVENTQ" },
-	{ .name = "min_events", .type = ARG_U64, .def = "1",
+	[VEVENTQ_READ_MIN_EVENTS] = { .name = "min_events", .type = ARG_U64, .def = "1",
 	  .off = offsetof(struct veventq_read_args, min_events), .help = "at least this many events" },
-	{ .name = "vdevice", .type = ARG_REF, .kinds = OBJ_VDEVICE,
+	[VEVENTQ_READ_VDEVICE] = { .name = "vdevice", .type = ARG_REF, .kinds = OBJ_VDEVICE,
 	  .off = offsetof(struct veventq_read_args, vdevice),
 	  .help = "every event must name this vDEVICE's virtual StreamID" },
-	{ .name = "event_id", .type = ARG_U64,
+	[VEVENTQ_READ_EVENT_ID] = { .name = "event_id", .type = ARG_U64,
 	  .off = offsetof(struct veventq_read_args, event_id),
 	  .help = "every event must have this SMMUv3 event id (0x10 = F_TRANSLATION)" },
-	{ .name = "timeout_ms", .type = ARG_U64, .def = "2000",
+	[VEVENTQ_READ_TIMEOUT_MS] = { .name = "timeout_ms", .type = ARG_U64, .def = "2000",
 	  .off = offsetof(struct veventq_read_args, timeout_ms), .help = "how long to wait" },
-	{ .name = NULL },
+	[VEVENTQ_READ_NARGS] = { .name = NULL },
 };
 
 struct vevent {
@@ -321,7 +330,7 @@ static int veventq_read_run(struct run_ctx *rc, const struct step *st)
 				first_sid = sid;
 			}
 			lost |= e->flags & 1;
-			wrong_id += arg_given(st, "event_id") && id != a->event_id;
+			wrong_id += arg_given_at(st, VEVENTQ_READ_EVENT_ID) && id != a->event_id;
 			wrong_sid += a->vdevice >= 0 && sid != want_sid;
 		}
 	}
