@@ -470,20 +470,30 @@ static int parse_device(struct load_ctx *lc, const char *path, json_t *d, struct
 	return 0;
 }
 
+/* a top-level array of sections ("devices", "buffers"): at most max, *out one zeroed entry each */
+static int section_array(struct load_ctx *lc, json_t *v, const char *key, size_t max,
+			 const char *what, size_t entry_size, void **out)
+{
+	if (!json_is_array(v))
+		return load_error(lc, key, "must be an array");
+	if (json_array_size(v) > max)
+		return load_error(lc, key, "at most %zu %s", max, what);
+	*out = calloc(json_array_size(v) + 1, entry_size);
+	return *out ? 0 : -ENOMEM;
+}
+
 static int parse_devices(struct load_ctx *lc, json_t *v)
 {
 	struct scenario *sc = lc->sc;
 	char path[64];
 	size_t i;
 	json_t *d;
+	int ret;
 
-	if (!json_is_array(v))
-		return load_error(lc, "devices", "must be an array");
-	if (json_array_size(v) > 16)
-		return load_error(lc, "devices", "at most 16 device slots");
-	sc->devices = calloc(json_array_size(v) + 1, sizeof(*sc->devices));
-	if (!sc->devices)
-		return -ENOMEM;
+	ret = section_array(lc, v, "devices", 16, "device slots", sizeof(*sc->devices),
+			    (void **)&sc->devices);
+	if (ret)
+		return ret;
 	json_array_foreach(v, i, d) {
 		struct device_slot *slot = &sc->devices[i];
 
@@ -520,14 +530,12 @@ static int parse_buffers(struct load_ctx *lc, json_t *v)
 	char path[64], vpath[96];
 	size_t i;
 	json_t *b;
+	int ret;
 
-	if (!json_is_array(v))
-		return load_error(lc, "buffers", "must be an array");
-	if (json_array_size(v) > 64)
-		return load_error(lc, "buffers", "at most 64 buffers");
-	sc->buffers = calloc(json_array_size(v) + 1, sizeof(*sc->buffers));
-	if (!sc->buffers)
-		return -ENOMEM;
+	ret = section_array(lc, v, "buffers", 64, "buffers", sizeof(*sc->buffers),
+			    (void **)&sc->buffers);
+	if (ret)
+		return ret;
 	json_array_foreach(v, i, b) {
 		struct buffer_def *bd = &sc->buffers[i];
 
