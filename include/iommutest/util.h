@@ -32,6 +32,8 @@ struct name_value {
  */
 long table_find(const void *table, size_t n, size_t stride, size_t name_off, const char *name);
 long registry_find(const void *const *registry, size_t name_off, const char *name);
+/* the index of name among name_at(0), name_at(1), ... (NULL after the last), or -1 */
+long name_at_find(const char *(*name_at)(size_t i), const char *name);
 /* the index of s in a NULL-terminated list of strings, or -1 */
 static inline long string_list_find(const char *const *list, const char *s)
 {

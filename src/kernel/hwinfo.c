@@ -231,14 +231,10 @@ int hw_info_name_known(uint32_t type, const char *name)
 	return hw_info_value(&probe, name, &v) == 0;
 }
 
-/* names.h: the IOMMU types a scenario may name, in the uAPI's order */
+/* names.h: the IOMMU types a scenario may name: those this file decodes */
 const char *hw_info_type_name_at(size_t i)
 {
-	static const char *const names[] = {
-		"none", "intel_vtd", "arm_smmuv3", "tegra241_cmdqv", "amd", "selftest", NULL,
-	};
-
-	return i < ARRAY_SIZE(names) ? names[i] : NULL;
+	return i < ARRAY_SIZE(decoders) ? decoders[i].name : NULL;
 }
 
 bool hw_info_field_known(const char *type, const char *name)

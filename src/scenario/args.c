@@ -252,15 +252,9 @@ static int parse_strings(struct load_ctx *lc, const char *path, json_t *v, struc
 static int check_names(struct load_ctx *lc, const char *path, const struct arg_def *d,
 		       const struct string_list *sl)
 {
-	for (size_t i = 0; d->names && i < sl->n; i++) {
-		const char *known;
-		size_t j;
-
-		for (j = 0; (known = d->names(j)) && strcmp(known, sl->v[i]); j++)
-			;
-		if (!known)
+	for (size_t i = 0; d->names && i < sl->n; i++)
+		if (name_at_find(d->names, sl->v[i]) < 0)
 			return load_error(lc, path, "unknown value \"%.64s\"", sl->v[i]);
-	}
 	return 0;
 }
 

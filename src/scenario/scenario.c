@@ -439,14 +439,6 @@ static const struct arg_def device_argdefs[] = {
 	{ .name = NULL },
 };
 
-static bool engine_known(const char *name)
-{
-	for (size_t i = 0; dma_engine_name_at(i); i++)
-		if (!strcmp(dma_engine_name_at(i), name))
-			return true;
-	return false;
-}
-
 static int parse_device(struct load_ctx *lc, const char *path, json_t *d, struct device_slot *slot)
 {
 	struct device_args a = { 0 };
@@ -460,7 +452,7 @@ static int parse_device(struct load_ctx *lc, const char *path, json_t *d, struct
 	slot->engine = a.engine; /* the scenario owns it, also on error */
 	if (ret)
 		return ret;
-	if (a.engine && strcmp(a.engine, "any") && !engine_known(a.engine))
+	if (a.engine && strcmp(a.engine, "any") && name_at_find(dma_engine_name_at, a.engine) < 0)
 		return load_error(lc, path, "unknown engine \"%.64s\" (see: iommutest list engines)",
 				  a.engine);
 	slot->mock = given & (1ull << DEVICE_ARG_MOCK);

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <stddef.h>
-#include <unistd.h>
 
 #include "iommutest/device.h"
 #include "iommutest/engine.h"
@@ -74,8 +73,8 @@ static const struct arg_def dma_argdefs[] = {
 /*
  * A "phys:" transfer aims the device at physical memory the IOMMU does not translate: it must lie
  * inside its buffer and inside one page, since the pages behind a buffer are not contiguous. Pages
- * are at least 4 KiB, so a transfer that crosses no 4 KiB boundary crosses no page boundary; the
- * run-time check (phys_in_one_page) stays as the last word on the running system's page size.
+ * are at least 4 KiB, so a transfer that crosses no 4 KiB boundary crosses no page boundary on any
+ * system: checked here, once, at load.
  */
 static int phys_check(struct load_ctx *lc, const struct iova_arg *ia, uint64_t len)
 {
@@ -160,18 +159,6 @@ static int dma_validate_scenario(struct load_ctx *lc, struct step *st)
 			  lc->sc->syms[a->device].name);
 }
 
-/* physical pages are not contiguous: a "phys:" transfer must stay inside one page */
-static bool phys_in_one_page(struct run_ctx *rc, const struct iova_arg *ia, uint64_t len)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-
-	if (ia->phys < 0 || (ia->offset % page) + len <= page)
-		return true;
-	step_fail(rc, "a transfer at phys:%s+0x%llx of 0x%llx bytes crosses a page boundary",
-		  rc->sc->syms[ia->phys].name, (unsigned long long)ia->offset, (unsigned long long)len);
-	return false;
-}
-
 /*
  * One transfer that ended in 0 or -EIO. A transfer the IOMMU must stop: a reported fault (EIO) is
  * the pass, a completion is a failure for an engine that reports faults and, for one that does
@@ -197,6 +184,16 @@ static int judge(struct run_ctx *rc, const struct step *st, struct test_device *
 	else
 		rc->blocked_attempts++;
 	return 0;
+}
+
+/* one checked transfer (one half of a copy), judged: 0, or -errno for finish() */
+static int transfer(struct run_ctx *rc, const struct step *st, struct test_device *d,
+		    enum dma_dir dir, uint64_t iova, bool blocked, char *msg, size_t msglen)
+{
+	const struct dma_args *a = st->args;
+	int ret = dma_engine_transfer(&d->engine, dir, iova, a->dev_offset, a->length, msg, msglen);
+
+	return ret && ret != -EIO ? ret : judge(rc, st, d, ret, blocked, msg);
 }
 
 /* the step's result from the last transfer's: what the engine cannot do skips */
@@ -226,6 +223,7 @@ static int dma_run(struct run_ctx *rc, const struct step *st)
 	const struct dma_args *a = st->args;
 	struct test_device *d = rt_device(rc, a->device);
 	uint64_t first, second;
+	bool src_blocked;
 	char msg[256];
 	int ret;
 
@@ -234,32 +232,22 @@ static int dma_run(struct run_ctx *rc, const struct step *st)
 			  d->vdev.device);
 		return 0;
 	}
-	if (!phys_in_one_page(rc, &a->iova, a->length) || !phys_in_one_page(rc, &a->src, a->length) ||
-	    !phys_in_one_page(rc, &a->dst, a->length))
-		return 0;
 	/* resolve every address first: a "phys:" lookup may skip or fail the step */
 	first = rt_iova(rc, a->dir == DIR_COPY ? &a->src : &a->iova);
 	second = a->dir == DIR_COPY ? rt_iova(rc, &a->dst) : 0;
 	if (rc->verdict != VERDICT_NONE)
 		return 0;
-	if (a->dir == DIR_COPY) {
-		ret = dma_engine_transfer(&d->engine, DMA_TO_DEVICE, first, a->dev_offset, a->length,
-					  msg, sizeof(msg));
-		if (!ret || (ret == -EIO && a->blocked && a->blocked_half == HALF_SRC))
-			ret = judge(rc, st, d, ret, a->blocked && a->blocked_half == HALF_SRC, msg);
-		if (ret || rc->verdict != VERDICT_NONE || (a->blocked && a->blocked_half == HALF_SRC &&
-							    d->engine.ops->reports_faults))
-			return finish(rc, st, d, ret, msg); /* a reported fault ends the copy */
-		ret = dma_engine_transfer(&d->engine, DMA_FROM_DEVICE, second, a->dev_offset, a->length,
-					  msg, sizeof(msg));
-		if (!ret || ret == -EIO)
-			ret = judge(rc, st, d, ret, a->blocked && a->blocked_half == HALF_DST, msg);
+	if (a->dir != DIR_COPY) {
+		ret = transfer(rc, st, d, a->dir == DIR_TO_DEVICE ? DMA_TO_DEVICE : DMA_FROM_DEVICE,
+			       first, a->blocked, msg, sizeof(msg));
 		return finish(rc, st, d, ret, msg);
 	}
-	ret = dma_engine_transfer(&d->engine, a->dir == DIR_TO_DEVICE ? DMA_TO_DEVICE : DMA_FROM_DEVICE,
-				  first, a->dev_offset, a->length, msg, sizeof(msg));
-	if (!ret || ret == -EIO)
-		ret = judge(rc, st, d, ret, a->blocked, msg);
+	src_blocked = a->blocked && a->blocked_half == HALF_SRC;
+	ret = transfer(rc, st, d, DMA_TO_DEVICE, first, src_blocked, msg, sizeof(msg));
+	if (ret || rc->verdict != VERDICT_NONE || (src_blocked && d->engine.ops->reports_faults))
+		return finish(rc, st, d, ret, msg); /* a reported fault ends the copy */
+	ret = transfer(rc, st, d, DMA_FROM_DEVICE, second, a->blocked && a->blocked_half == HALF_DST,
+		       msg, sizeof(msg));
 	return finish(rc, st, d, ret, msg);
 }
 

@@ -90,17 +90,11 @@ static int hw_info_run(struct run_ctx *rc, const struct step *st)
 		step_fail(rc, "IOMMU type is %s, expected %s", hw_info_type_name(hw.type), a->type);
 		return 0;
 	}
-	if (a->types.n) {
-		size_t i;
-
-		for (i = 0; i < a->types.n; i++)
-			if (!strcmp(a->types.v[i], hw_info_type_name(hw.type)))
-				break;
-		if (i == a->types.n) {
-			step_fail(rc, "IOMMU type is %s (%u), not one of the %zu expected", hw_info_type_name(hw.type),
-				  hw.type, a->types.n);
-			return 0;
-		}
+	/* a.types.v ends with NULL: the parser allocates one entry more */
+	if (a->types.n && string_list_find((const char *const *)a->types.v, hw_info_type_name(hw.type)) < 0) {
+		step_fail(rc, "IOMMU type is %s (%u), not one of the %zu expected", hw_info_type_name(hw.type),
+			  hw.type, a->types.n);
+		return 0;
 	}
 	for (size_t i = 0; i < a->fields.n; i++) {
 		const struct field_expect *fe = &a->fields.v[i];

@@ -112,6 +112,16 @@ long registry_find(const void *const *registry, size_t name_off, const char *nam
 	return -1;
 }
 
+long name_at_find(const char *(*name_at)(size_t i), const char *name)
+{
+	const char *e;
+
+	for (size_t i = 0; (e = name_at(i)); i++)
+		if (!strcmp(e, name))
+			return (long)i;
+	return -1;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;
