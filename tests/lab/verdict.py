@@ -576,8 +576,16 @@ def main():
     ap.add_argument("--kselftest-skip", help="the kselftest entry is SKIP with this reason")
     ap.add_argument("--check-markers", metavar="GUEST-INIT")
     ap.add_argument("--check-profiles", metavar="SCENARIO-DIR")
+    ap.add_argument("--entry-suffixes", action="store_true",
+                    help="print the suffix of every entry a profile gives (with --kselftest too), "
+                         "one per line, empty for PROFILE itself: tests/lab/run's KTAP plan")
     a = ap.parse_args()
     entries = load_entries(a.entries)
+    if a.entry_suffixes:
+        for e in entries:
+            if e.when == "always" or (e.when == "kselftest" and a.kselftest):
+                print(e.suffix)
+        return 0
     profiles = load_profiles(a.profiles)
     if a.check_markers or a.check_profiles:
         errs = (check_markers(entries, a.check_markers) if a.check_markers else []) + \
