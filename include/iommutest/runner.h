@@ -16,6 +16,7 @@ struct run_opts {
 	size_t nbdfs;
 	bool allow_destructive; /* --allow-destructive: engines may write the devices' storage */
 	bool progress; /* scenario n/N and the current step on stderr (a terminal) */
+	uint64_t seed; /* the run's seed: everything random in a scenario derives from it (--seed) */
 };
 
 /* Run every scenario; results go to out. 0, or -errno when the run itself broke. */

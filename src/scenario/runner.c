@@ -630,7 +630,7 @@ static void progress(const struct run_opts *opts, unsigned int idx, unsigned int
 static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned int n,
 			   const struct run_opts *opts, struct output *out)
 {
-	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out };
+	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out, .seed = opts->seed };
 	enum result overall = RESULT_PASS, r;
 	char why[1024] = "", first[1024] = "", label[256];
 	uint64_t t0 = now_ns();
