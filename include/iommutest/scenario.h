@@ -53,7 +53,7 @@ struct step_ops;
 #define EXPECT_ANY_ERROR (-1) /* "expect": "error": any errno (e.g. under fault injection) */
 
 struct step {
-	const struct step_ops *ops; /* NULL for a repeat block */
+	const struct step_ops *ops; /* NULL for a repeat or stream block */
 	char *path;                 /* JSON path, "steps[2].steps[0]" */
 	char *label;                /* name in the results */
 	int expect;                 /* 0 = must succeed, else the positive errno it must fail with,
@@ -63,7 +63,8 @@ struct step {
 				     * the runner's one-call path */
 	uint64_t given;             /* bit i: args[i] was given in the file */
 	void *args;                 /* ops->args_size bytes, filled from ops->args */
-	uint64_t repeat;            /* repeat block: iterations */
+	uint64_t repeat;            /* repeat block: iterations (a stream block: at least) */
+	struct stream_args *stream; /* a stream block (iommutest/stream.h), else NULL */
 	struct step *children;
 	size_t nchildren;
 };

@@ -35,6 +35,7 @@
 struct edu {
 	volatile uint8_t *bar;
 	uint64_t bar_size;
+	uint64_t tag; /* of the asynchronous transfer in flight */
 };
 
 static int edu_probe(const struct device_facts *dev)
@@ -130,6 +131,43 @@ static int edu_wait(struct dma_engine *e, unsigned int timeout_ms)
 	return 0;
 }
 
+/*
+ * Asynchronous: one transfer at a time (edu has one DMA channel), so a transfer can be started
+ * just before an ioctl and complete after it. Its completion is the busy bit clearing; QEMU
+ * moves the bytes in the same timer callback that clears it.
+ */
+static int edu_async_start(struct dma_engine *e, const struct dma_request *rq)
+{
+	((struct edu *)e->priv)->tag = rq->tag;
+	return rq->dir == DMA_TO_DEVICE ? edu_to_device(e, rq->iova, rq->dev_off, rq->len)
+					: edu_from_device(e, rq->dev_off, rq->iova, rq->len);
+}
+
+static int edu_async_poll(struct dma_engine *e, struct dma_completion *done)
+{
+	struct edu *d = e->priv;
+
+	if (mmio_read32(d->bar, EDU_REG_DMA_CMD) & EDU_CMD_START)
+		return -EAGAIN;
+	*done = (struct dma_completion){ .tag = d->tag };
+	return 0;
+}
+
+static int edu_async_wait(struct dma_engine *e, unsigned int timeout_ms, struct dma_completion *done)
+{
+	int ret = edu_wait(e, timeout_ms);
+
+	if (ret)
+		return ret;
+	return edu_async_poll(e, done);
+}
+
+static const struct dma_async_ops edu_async_ops = {
+	.start = edu_async_start,
+	.poll = edu_async_poll,
+	.wait = edu_async_wait,
+};
+
 const struct dma_engine_ops edu_engine_ops = {
 	.name = "edu",
 	.description = "QEMU edu device (1234:11e8): 4 KiB device buffer, 28-bit DMA mask, "
@@ -140,6 +178,7 @@ const struct dma_engine_ops edu_engine_ops = {
 	.to_device = edu_to_device,
 	.from_device = edu_from_device,
 	.wait = edu_wait,
+	.async = &edu_async_ops,
 	.limits = {
 		/* QEMU 7.2 kills the VM on a 4096-byte transfer ending at the buffer's end */
 		.max_transfer = 2048,
@@ -147,6 +186,7 @@ const struct dma_engine_ops edu_engine_ops = {
 		.iova_max = (1ull << 28) - 1,
 		.align = 1,
 		.pasid = false,
+		.queue_depth = 1,
 	},
 	.reports_faults = false,
 };

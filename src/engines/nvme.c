@@ -2,8 +2,10 @@
 /*
  * NVMe controllers as a DMA engine: any PCI function of class 01:08:02, whatever its vendor.
  * A minimal user-space NVMe driver over the VFIO device: reset and enable bounded by CAP.TO, one
- * admin and one I/O queue pair, completions polled (no interrupts: INTMS masks them), one command
- * at a time.
+ * admin and one I/O queue pair, completions polled (no interrupts: INTMS masks them). A
+ * synchronous transfer is one command at a time; asynchronous ones (struct dma_async_ops) keep up
+ * to the I/O queue's depth - 1 (63 with QEMU's controller) Reads, Compares or Writes of at most
+ * two memory pages each (no PRP list) in flight, reaped by polling the completion queue.
  *
  * The "device buffer" is a window on the first active namespace: dev_offset D is byte D of the
  * namespace, for its first min(size, 1 GiB) bytes. D and the length must be whole logical blocks.
@@ -61,7 +63,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NVMe structures are l
 
 #define NVME_PAGE_SHIFT 12 /* CC.MPS = 0: 4 KiB memory pages */
 #define NVME_PAGE (1u << NVME_PAGE_SHIFT)
-#define NVME_QDEPTH 16
+#define NVME_QDEPTH 64 /* a power of two: command id % NVME_QDEPTH names a command in flight */
 #define NVME_MAX_XFER (1u << 20)         /* fits one PRP list page and the bounce buffer */
 #define NVME_DEV_IDENTIFY (1ull << 30)   /* dev_offset of the Identify Controller page */
 #define NVME_IOVA_TOP ((1ull << 47) - 1) /* below 128 TiB; lower where a domain needs it */
@@ -113,6 +115,15 @@ struct nvme {
 	} written[NVME_MAX_EXTENTS + 1];
 	size_t nwritten;
 	bool widened; /* extents were merged over LBAs no Write covered */
+	/* the asynchronous commands in flight, by command id % NVME_QDEPTH */
+	struct nvme_async_cmd {
+		uint64_t tag;
+		uint64_t iova, len;
+		uint8_t opc;
+		bool busy;
+		bool failed; /* the controller stopped under it: reported by the next poll */
+	} async[NVME_QDEPTH];
+	unsigned int async_polls;
 	/* the command in flight */
 	struct {
 		struct nvme_queue *cq;
@@ -743,6 +754,7 @@ static int nvme_init(struct dma_engine *e)
 	if ((65536ull << n->lba_shift) < max)
 		max = 65536ull << n->lba_shift;
 	e->limits.max_transfer = max;
+	e->limits.queue_depth = n->depth - 1u; /* a full queue holds depth - 1 commands */
 	ascii_field(sn, n->ident + NVME_ID_CTRL_SN, 20);
 	ascii_field(mn, n->ident + NVME_ID_CTRL_MN, 40);
 	pr_info("%s: %s (SN %s), NVMe %u.%u, max transfer %llu KiB (MDTS %u), Compare %s; namespace %u: %llu x %u bytes, window 0x%llx; queues at IOVA 0x%llx",
@@ -820,6 +832,160 @@ static void nvme_remove(struct dma_engine *e)
 	e->priv = NULL;
 }
 
+/* ---- asynchronous transfers ---- */
+
+static const char *opc_name(uint8_t opc)
+{
+	return opc == NVME_CMD_READ ? "Read" : opc == NVME_CMD_WRITE ? "Write" : "Compare";
+}
+
+/* the controller stopped (fatal status or silence): disable it, every command in flight fails */
+static void async_fail_all(struct dma_engine *e)
+{
+	struct nvme *n = e->priv;
+
+	quiesce(e);
+	for (size_t i = 0; i < NVME_QDEPTH; i++)
+		if (n->async[i].busy)
+			n->async[i].failed = true;
+}
+
+static int nvme_async_start(struct dma_engine *e, const struct dma_request *rq)
+{
+	struct nvme *n = e->priv;
+	bool write = e->dev->allow_destructive;
+	uint8_t opc = rq->dir == DMA_FROM_DEVICE ? NVME_CMD_READ : write ? NVME_CMD_WRITE : NVME_CMD_COMPARE;
+	struct nvme_async_cmd *c;
+	struct nvme_sqe cmd;
+	uint64_t slba;
+	uint32_t nlb;
+	uint16_t cid;
+	int ret;
+
+	if (rq->dev_off >= NVME_DEV_IDENTIFY) {
+		dma_engine_errmsg(e, "asynchronous transfers move namespace data, not the Identify page");
+		return -EINVAL;
+	}
+	if (opc == NVME_CMD_COMPARE && !n->has_compare) {
+		dma_engine_errmsg(e, "without --allow-destructive to_device is an NVMe Compare, which this controller lacks (ONCS bit 0)");
+		return -EINVAL;
+	}
+	ret = window_range(e, rq->dev_off, rq->len, &slba, &nlb);
+	if (ret)
+		return ret;
+	rw_cmd(n, &cmd, slba, nlb);
+	ret = nvme_prp_build(rq->iova, rq->len, NVME_PAGE_SHIFT, NULL, 0, 0, &cmd.prp1, &cmd.prp2);
+	if (ret) {
+		dma_engine_errmsg(e, "an asynchronous transfer covers at most two memory pages (no PRP list): IOVA 0x%llx+0x%llx",
+				  (unsigned long long)rq->iova, (unsigned long long)rq->len);
+		return ret == -E2BIG ? -E2BIG : -EINVAL;
+	}
+	if (!n->live) {
+		for (size_t i = 0; i < NVME_QDEPTH; i++)
+			if (n->async[i].busy) {
+				dma_engine_errmsg(e, "the controller stopped with commands in flight: reap them first");
+				return -EBUSY;
+			}
+	}
+	ret = prepare(e);
+	if (ret)
+		return ret;
+	cid = n->cid;
+	c = &n->async[cid % NVME_QDEPTH];
+	if (c->busy) {
+		dma_engine_errmsg(e, "command id %u is still in flight", cid);
+		return -EBUSY;
+	}
+	*c = (struct nvme_async_cmd){ .tag = rq->tag, .iova = rq->iova, .len = rq->len, .opc = opc,
+				      .busy = true };
+	submit(n, &n->sq, &cmd, opc);
+	if (opc == NVME_CMD_WRITE) /* submitted: the LBAs may change whatever its completion says */
+		note_write(n, slba, slba + nlb - 1);
+	return 0;
+}
+
+/* one completion from the I/O completion queue, or a command the controller stopped under */
+static int nvme_async_poll(struct dma_engine *e, struct dma_completion *done)
+{
+	struct nvme *n = e->priv;
+	struct nvme_queue *cq = &n->cq;
+	volatile struct nvme_cqe *ce = (volatile struct nvme_cqe *)(cq->va + (size_t)cq->idx * 16);
+	struct nvme_async_cmd *c;
+	uint16_t st = ce->status, cid;
+	char buf[96];
+
+	for (size_t i = 0; i < NVME_QDEPTH; i++) {
+		c = &n->async[i];
+		if (c->busy && c->failed) {
+			c->busy = false;
+			*done = (struct dma_completion){ .tag = c->tag, .result = -EIO };
+			return 0;
+		}
+	}
+	if (!n->live || (st & 1) != cq->phase) {
+		/* CSTS now and then: each read is a trip to the device */
+		if (n->live && ++n->async_polls % 32 == 0) {
+			uint32_t csts = mmio_read32(n->bar, NVME_REG_CSTS);
+
+			if (csts == UINT32_MAX || (csts & NVME_CSTS_CFS)) {
+				dma_engine_errmsg(e, "controller fatal status, CSTS 0x%x%s", csts, blocked_hint(e));
+				async_fail_all(e);
+				return nvme_async_poll(e, done);
+			}
+		}
+		return -EAGAIN;
+	}
+	io_rmb(); /* the rest of the entry after its phase tag */
+	cid = ce->cid;
+	st = ce->status;
+	if (++cq->idx == cq->depth) {
+		cq->idx = 0;
+		cq->phase = !cq->phase;
+	}
+	mmio_write32(n->bar, cq->db, cq->idx);
+	c = &n->async[cid % NVME_QDEPTH];
+	if (!c->busy) {
+		dma_engine_errmsg(e, "a completion for command id %u, which is not in flight", cid);
+		async_fail_all(e);
+		return nvme_async_poll(e, done);
+	}
+	c->busy = false;
+	*done = (struct dma_completion){ .tag = c->tag };
+	if (st >> 1) {
+		nvme_status_describe(st >> 1, buf, sizeof(buf));
+		dma_engine_errmsg(e, "%s of 0x%llx bytes at IOVA 0x%llx: %s", opc_name(c->opc),
+				  (unsigned long long)c->len, (unsigned long long)c->iova, buf);
+		done->result = -EIO;
+	}
+	return 0;
+}
+
+static int nvme_async_wait(struct dma_engine *e, unsigned int timeout_ms, struct dma_completion *done)
+{
+	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000ull;
+
+	for (unsigned int spin = 0;; spin++) {
+		int ret = nvme_async_poll(e, done);
+
+		if (ret != -EAGAIN)
+			return ret;
+		if (now_ns() > deadline) {
+			/* silent: stop it, and the commands in flight are reported failed */
+			dma_engine_errmsg(e, "no completion within %u ms%s", timeout_ms, blocked_hint(e));
+			async_fail_all(e);
+			return nvme_async_poll(e, done);
+		}
+		if (spin > 4096)
+			pause_us(20);
+	}
+}
+
+static const struct dma_async_ops nvme_async_ops = {
+	.start = nvme_async_start,
+	.poll = nvme_async_poll,
+	.wait = nvme_async_wait,
+};
+
 const struct dma_engine_ops nvme_engine_ops = {
 	.name = "nvme",
 	.description = "NVMe controllers (class 01:08:02): Read into memory, Compare from memory "
@@ -832,6 +998,7 @@ const struct dma_engine_ops nvme_engine_ops = {
 	.from_device = nvme_from_device,
 	.wait = nvme_wait,
 	.summary = nvme_summary,
+	.async = &nvme_async_ops,
 	.limits = {
 		.max_transfer = NVME_MAX_XFER, /* narrowed by MDTS at init */
 		.device_window = NVME_DEV_IDENTIFY + NVME_IDENTIFY_SIZE,

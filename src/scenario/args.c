@@ -389,6 +389,8 @@ static json_t *default_json(const struct arg_def *d)
 		for (tok = strtok_r(buf, ",", &save); tok && arr; tok = strtok_r(NULL, ",", &save))
 			json_array_append_new(arr, json_string(tok));
 		return arr;
+	case ARG_INT:
+		return json_integer((json_int_t)strtoll(d->def, NULL, 0));
 	default:
 		return json_string(d->def);
 	}

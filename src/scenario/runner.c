@@ -23,6 +23,7 @@
 #include "iommutest/output.h"
 #include "iommutest/runner.h"
 #include "iommutest/step.h"
+#include "iommutest/stream.h"
 #include "iommutest/util.h"
 
 void step_fail(struct run_ctx *rc, const char *fmt, ...)
@@ -268,11 +269,89 @@ static inline enum result exec_plain(struct run_ctx *rc, const struct step *st, 
 	return judge_step(rc, st, ret, why, len);
 }
 
+/* a step inside a block: under a stream, the stream keeps its transfers going around it */
+static enum result exec_child(struct run_ctx *rc, const struct step *child, char *why, size_t len)
+{
+	enum result r;
+
+	if (!rc->stream || !child->ops)
+		return child->plain && !iommutest_stop ? exec_plain(rc, child, why, len)
+						       : exec_step(rc, child, why, len);
+	stream_before_step(rc->stream, child);
+	r = exec_step(rc, child, why, len);
+	stream_after_step(rc->stream, child);
+	return r;
+}
+
+/* one pass over a block's steps; why holds the reason of anything but a pass */
+static enum result exec_children(struct run_ctx *rc, const struct step *st, uint64_t it,
+				 uint64_t of, char *why, size_t len)
+{
+	for (const struct step *child = st->children; child < st->children + st->nchildren; child++) {
+		enum result r = exec_child(rc, child, why, len);
+
+		if (r != RESULT_PASS) {
+			char inner[900];
+
+			snprintf(inner, sizeof(inner), "%s", why);
+			if (of)
+				snprintf(why, len, "iteration %llu/%llu: %s", (unsigned long long)it + 1,
+					 (unsigned long long)of, inner);
+			else
+				snprintf(why, len, "iteration %llu: %s", (unsigned long long)it + 1, inner);
+			return r;
+		}
+	}
+	return RESULT_PASS;
+}
+
+/* a stream block: its steps repeat while transfers run on the device, then every one is judged */
+static enum result exec_stream(struct run_ctx *rc, const struct step *st, char *why, size_t len)
+{
+	struct stream *s, *outer = rc->stream;
+	enum result r;
+	uint64_t it = 0;
+
+	if (outer) {
+		snprintf(why, len, "%s (stream): streams do not nest", st->path);
+		return RESULT_ERROR;
+	}
+	r = stream_begin(rc, st, &s, why, len);
+	if (r != RESULT_PASS)
+		return r;
+	rc->stream = s;
+	while (r == RESULT_PASS && stream_wants_more(s, it) && !iommutest_stop) {
+		rc->iterations++;
+		r = exec_children(rc, st, it, 0, why, len);
+		it++;
+	}
+	rc->stream = NULL;
+	if (iommutest_stop && r == RESULT_PASS) {
+		snprintf(why, len, "interrupted");
+		r = RESULT_ERROR;
+	}
+	return stream_end(s, r, it, why, len);
+}
+
 /* why holds the reason of anything but a pass; on a pass it is left as it was */
 static enum result exec_block(struct run_ctx *rc, const struct step *st, char *why, size_t len)
 {
 	const struct step *first = st->children, *end = st->children + st->nchildren;
 
+	if (st->stream)
+		return exec_stream(rc, st, why, len);
+	if (rc->stream) {
+		for (uint64_t it = 0; it < st->repeat; it++) {
+			enum result r;
+
+			rc->iterations++;
+			r = exec_children(rc, st, it, st->repeat, why, len);
+
+			if (r != RESULT_PASS)
+				return r;
+		}
+		return RESULT_PASS;
+	}
 	for (uint64_t it = 0; it < st->repeat; it++) {
 		rc->iterations++;
 		for (const struct step *child = first; child < end; child++) {
@@ -378,7 +457,8 @@ static void step_label(const struct step *st, char *out, size_t len)
 	else if (st->ops)
 		snprintf(out, len, "%s %s", st->path, st->ops->name);
 	else
-		snprintf(out, len, "%s repeat x%llu", st->path, (unsigned long long)st->repeat);
+		snprintf(out, len, "%s %s x%llu", st->path, st->stream ? "stream" : "repeat",
+			 (unsigned long long)st->repeat);
 }
 
 /* ---- setup and teardown ---- */

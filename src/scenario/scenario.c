@@ -22,6 +22,7 @@
 #include "iommutest/names.h"
 #include "iommutest/scenario.h"
 #include "iommutest/step.h"
+#include "iommutest/stream.h"
 #include "iommutest/util.h"
 
 const char *obj_kind_name(enum obj_kind k)
@@ -200,14 +201,14 @@ static int declare_steps(struct load_ctx *lc, json_t *steps, const char *prefix,
 		snprintf(path, sizeof(path), "%s%ssteps[%zu]", prefix, *prefix ? "." : "", i);
 		if (!json_is_object(st))
 			return load_error(lc, path, "a step must be an object");
-		if (json_object_get(st, "repeat")) {
+		if (json_object_get(st, "repeat") || json_object_get(st, "stream")) {
 			if (declare_steps(lc, json_object_get(st, "steps"), path, depth + 1))
 				return -EINVAL;
 			continue;
 		}
 		op = json_object_get(st, "op");
 		if (!op || !json_is_string(op))
-			return load_error(lc, path, "missing \"op\" (or \"repeat\")");
+			return load_error(lc, path, "missing \"op\" (or \"repeat\" or \"stream\")");
 		ops = step_find(json_string_value(op));
 		if (!ops)
 			return load_error(lc, path, "unknown op \"%.64s\" (see: iommutest list steps)",
@@ -237,6 +238,7 @@ static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct
 {
 	static const char *const skip[] = { "op", "expect", "label", "fail_nth", NULL };
 	static const char *const repeat_keys[] = { "repeat", "steps", "label", NULL };
+	static const char *const stream_keys[] = { "stream", "repeat", "steps", "label", NULL };
 	char step_path[300];
 	json_t *v;
 	int ret;
@@ -251,6 +253,21 @@ static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct
 		st->label = strdup(json_string_value(v));
 		if (!st->label)
 			return -ENOMEM;
+	}
+	if (json_object_get(obj, "stream")) {
+		snprintf(step_path, sizeof(step_path), "%s (stream)", path);
+		if (check_keys(lc, step_path, obj, stream_keys))
+			return -EINVAL;
+		st->repeat = 1;
+		v = json_object_get(obj, "repeat");
+		if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
+			return load_error(lc, step_path, "\"repeat\" must be an integer >= 1");
+		if (v)
+			st->repeat = (uint64_t)json_integer_value(v);
+		snprintf(step_path, sizeof(step_path), "%s.stream", path);
+		if (stream_parse(lc, step_path, json_object_get(obj, "stream"), st))
+			return -EINVAL;
+		return parse_steps(lc, json_object_get(obj, "steps"), path, &st->children, &st->nchildren);
 	}
 	if (json_object_get(obj, "repeat")) {
 		snprintf(step_path, sizeof(step_path), "%s (repeat)", path);
@@ -683,6 +700,7 @@ static void free_steps(struct step *steps, size_t n)
 		free(st->path);
 		free(st->label);
 		free_steps(st->children, st->nchildren);
+		stream_free(st->stream);
 	}
 	free(steps);
 }

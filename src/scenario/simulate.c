@@ -14,6 +14,7 @@
 #include "scenario/simulate.h"
 #include "iommutest/scenario.h"
 #include "iommutest/step.h"
+#include "iommutest/stream.h"
 #include "iommutest/util.h"
 
 struct sim {
@@ -48,6 +49,13 @@ static int simulate(struct load_ctx *lc, struct sim *s, const struct step *steps
 			if (__builtin_mul_overflow(mult, st->repeat, &m) || m > SCENARIO_MAX_EXEC_STEPS)
 				return load_error(lc, st->path, "repeat %llu: the scenario would run more than %llu steps",
 						  (unsigned long long)st->repeat, SCENARIO_MAX_EXEC_STEPS);
+			if (st->stream && mult &&
+			    (__builtin_mul_overflow(mult, stream_exec_dma(st->stream), &m) ||
+			     add_overflows(*dma, m, dma) || *dma > SCENARIO_MAX_EXEC_DMA))
+				return load_error(lc, st->path, "the scenario would run more than %llu DMA transfers",
+						  SCENARIO_MAX_EXEC_DMA);
+			if (__builtin_mul_overflow(mult, st->repeat, &m))
+				return -EINVAL;
 			/* two passes find what breaks from one iteration to the next */
 			for (uint64_t it = 0; it < (st->repeat > 1 ? 2 : 1); it++) {
 				uint64_t e = 0, d = 0;
