@@ -137,6 +137,7 @@ struct run_ctx {
 	uint64_t replaces; /* attach/replace on an already attached RID */
 	uint64_t iterations; /* repeat iterations begun so far (a `fill` with "vary" adds it) */
 	uint64_t blocked_attempts; /* blocked DMAs the engine completed (judged by the bytes) */
+	bool mute_notes; /* step_note() says nothing (a stream's iterations after its first) */
 	struct stream *stream; /* the stream block running now (iommutest/stream.h), or NULL */
 	uint64_t seed; /* this scenario run's seed (run_opts.seed, per repetition): streams derive theirs */
 	struct rt_mapping *maps;

@@ -55,6 +55,8 @@ void step_note(struct run_ctx *rc, const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 
+	if (rc->mute_notes)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -324,7 +326,9 @@ static enum result exec_stream(struct run_ctx *rc, const struct step *st, char *
 		rc->iterations++;
 		r = exec_children(rc, st, it, 0, why, len);
 		it++;
+		rc->mute_notes = true; /* the steps' notes once, not once per iteration */
 	}
+	rc->mute_notes = false;
 	rc->stream = NULL;
 	if (iommutest_stop && r == RESULT_PASS) {
 		snprintf(why, len, "interrupted");

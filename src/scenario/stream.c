@@ -177,7 +177,7 @@ struct stream {
 	size_t refused_state;       /* ... in this state: no more tries until the translation changes */
 	bool refusing;
 	uint64_t ioctls, ioctls_in_flight, in_flight_sum, inside;
-	uint64_t landed[STREAM_MAX_WATCH], dropped, faulted, lost, failed, stray, corrupt, doubled;
+	uint64_t landed[STREAM_MAX_WATCH], dropped, faulted, partial, lost, failed, stray, torn, corrupt, doubled;
 	char first_bad[512];
 	char broken[512];           /* the stream itself could not go on */
 };
@@ -251,7 +251,7 @@ static void judge(struct stream *s, size_t j, int result)
 	struct stream_xfer *x = &s->xf[j];
 	const uint8_t *want = s->ref + (size_t)x->dev_slot * s->a->length;
 	uint64_t len = s->a->length;
-	int landed = -1, nlanded = 0;
+	int landed = -1, nlanded = 0, partial = -1;
 	bool may_drop = false, may_land[STREAM_MAX_WATCH] = { false };
 
 	for (size_t i = 0; i < s->nstates; i++) {
@@ -268,18 +268,35 @@ static void judge(struct stream *s, size_t j, int result)
 	for (size_t w = 0; w < s->a->nwatch; w++) {
 		const uint8_t *p = s->watch[w] + j * len;
 
+		bool some = false;
+
 		if (!memcmp(p, want, len)) {
 			landed = (int)w;
 			nlanded++;
 			continue;
 		}
+		/* byte by byte: its own bytes where it got through, the poison where it did not */
 		for (uint64_t b = 0; b < len; b++) {
-			if (p[b] != STREAM_POISON) {
-				note_bad(s, &s->corrupt, "transfer #%llu: %s slot %zu holds neither its bytes nor the poison (first difference at +0x%llx): torn or misdirected",
+			if (p[b] == want[b] && want[b] != STREAM_POISON) {
+				some = true;
+			} else if (p[b] != STREAM_POISON) {
+				note_bad(s, &s->corrupt, "transfer #%llu: %s slot %zu at +0x%llx holds a byte that is neither the transfer's nor the poison: misdirected or corrupted",
 					 (unsigned long long)x->idx, watch_name(s, w), j, (unsigned long long)b);
 				return;
 			}
 		}
+		if (some)
+			partial = (int)w;
+	}
+	if (partial >= 0) {
+		/* part of it before a transition to nothing mapped, the rest stopped: allowed there */
+		if (may_drop && may_land[partial] && !nlanded)
+			s->partial++;
+		else
+			note_bad(s, &s->torn, "transfer #%llu landed only in part in %s slot %zu%s",
+				 (unsigned long long)x->idx, watch_name(s, (size_t)partial), j,
+				 may_land[partial] ? ": the rest was lost in a transition" : ", which no translation in force during it maps");
+		return;
 	}
 	if (nlanded > 1) {
 		note_bad(s, &s->doubled, "transfer #%llu landed in %d watched buffers at once",
@@ -554,7 +571,7 @@ enum result stream_end(struct stream *s, enum result r, uint64_t iterations, cha
 		if (n > 0 && (size_t)n < sizeof(where) - off)
 			off += (size_t)n;
 	}
-	bad = s->lost + s->failed + s->stray + s->corrupt + s->doubled;
+	bad = s->lost + s->failed + s->stray + s->torn + s->corrupt + s->doubled;
 	step_note(rc, "%s: %.1f s, %llu iteration(s), %llu replace(s), %llu ioctl(s); %llu transfer(s) issued, %llu reaped; %llu ioctl(s) entered with transfers in flight (%llu in flight in all), %llu transfer(s) completed inside an ioctl",
 		  s->st->path, (double)(now_ns() - s->t0) / 1e9, (unsigned long long)iterations,
 		  (unsigned long long)(rc->replaces - s->replaces0), (unsigned long long)s->ioctls,
@@ -564,22 +581,23 @@ enum result stream_end(struct stream *s, enum result r, uint64_t iterations, cha
 	if (s->refused)
 		step_note(rc, "%s: %llu start(s) refused by the engine while nothing translated the IOVA",
 			  s->st->path, (unsigned long long)s->refused);
-	step_note(rc, "%s: landed %s; %llu not landed and %llu faulted where nothing was mapped; %llu lost, %llu failed, %llu stray, %llu torn, %llu doubled",
+	step_note(rc, "%s: landed %s; where nothing was mapped: %llu not landed, %llu faulted, %llu partly landed; %llu lost, %llu failed, %llu stray, %llu torn, %llu corrupt, %llu doubled",
 		  s->st->path, where, (unsigned long long)s->dropped, (unsigned long long)s->faulted,
-		  (unsigned long long)s->lost, (unsigned long long)s->failed,
-		  (unsigned long long)s->stray, (unsigned long long)s->corrupt,
+		  (unsigned long long)s->partial, (unsigned long long)s->lost,
+		  (unsigned long long)s->failed, (unsigned long long)s->stray,
+		  (unsigned long long)s->torn, (unsigned long long)s->corrupt,
 		  (unsigned long long)s->doubled);
 	if (r == RESULT_PASS) {
 		if (s->broken[0]) {
 			snprintf(why, len, "%s (stream): %s", s->st->path, s->broken);
 			r = RESULT_FAIL;
 		} else if (bad) {
-			snprintf(why, len, "%s (stream): %llu of %llu transfers went wrong across %llu replace(s) and %llu ioctl(s) (%llu lost, %llu failed, %llu stray, %llu torn, %llu doubled); first: %s",
+			snprintf(why, len, "%s (stream): %llu of %llu transfers went wrong across %llu replace(s) and %llu ioctl(s) (%llu lost, %llu failed, %llu stray, %llu torn, %llu corrupt, %llu doubled); first: %s",
 				 s->st->path, (unsigned long long)bad, (unsigned long long)s->reaped,
 				 (unsigned long long)(rc->replaces - s->replaces0), (unsigned long long)s->ioctls,
 				 (unsigned long long)s->lost, (unsigned long long)s->failed,
-				 (unsigned long long)s->stray, (unsigned long long)s->corrupt,
-				 (unsigned long long)s->doubled, s->first_bad);
+				 (unsigned long long)s->stray, (unsigned long long)s->torn,
+				 (unsigned long long)s->corrupt, (unsigned long long)s->doubled, s->first_bad);
 			r = RESULT_FAIL;
 		} else if (!s->inside) {
 			snprintf(why, len, "%s (stream): inconclusive: none of %llu transfers completed inside any of the %llu ioctl(s) (%llu entered with transfers in flight): the transitions were not exercised",

@@ -14,6 +14,7 @@
 #include "iommutest/iommufd.h"
 #include "iommutest/scenario.h"
 #include "iommutest/step.h"
+#include "iommutest/stream.h"
 
 static const char *const errno_names[] = {
 #define X(e) #e,
@@ -53,6 +54,10 @@ static json_t *arg_json(const struct arg_def *d)
 	for (unsigned int k = 1; k && k <= OBJ_LAST; k <<= 1)
 		if (d->kinds & k)
 			json_array_append_new(kinds, json_string(obj_kind_name((enum obj_kind)k)));
+	if (d->type == ARG_INT) {
+		json_object_set_new(o, "minimum", json_integer((json_int_t)d->min));
+		json_object_set_new(o, "maximum", json_integer((json_int_t)d->max));
+	}
 	json_object_set_new(o, "kinds", kinds);
 	json_object_set_new(o, "kills", json_boolean(d->kills));
 	return o;
@@ -102,6 +107,13 @@ int main(void)
 	for (size_t i = 0; dma_engine_registry[i]; i++)
 		json_array_append_new(engines, json_string(dma_engine_registry[i]->name));
 	json_object_set_new(doc, "steps", steps);
+	{
+		json_t *args = json_array();
+
+		for (size_t a = 0; stream_argdefs[a].name; a++)
+			json_array_append_new(args, arg_json(&stream_argdefs[a]));
+		json_object_set_new(doc, "stream", json_pack("{s:o}", "args", args));
+	}
 	json_object_set_new(doc, "engines", engines);
 	json_object_set_new(doc, "features", string_list(iommufd_feature_names));
 	json_object_set_new(doc, "errnos", string_list(errno_names));
