@@ -538,8 +538,15 @@ static int cmd_list(int argc, char **argv)
 				       arg_summary(&s->args[a], buf, sizeof(buf)), s->args[a].help);
 		}
 	} else if (!strcmp(argv[1], "engines")) {
-		for (size_t i = 0; dma_engine_registry[i]; i++)
-			printf("%-10s %s\n", dma_engine_registry[i]->name, dma_engine_registry[i]->description);
+		for (size_t i = 0; dma_engine_registry[i]; i++) {
+			const struct dma_engine_ops *e = dma_engine_registry[i];
+
+			if (e->async)
+				printf("%-10s %s; asynchronous: up to %u transfer(s) in flight\n", e->name,
+				       e->description, e->limits.queue_depth);
+			else
+				printf("%-10s %s; synchronous only (no streams)\n", e->name, e->description);
+		}
 	} else if (!strcmp(argv[1], "formats")) {
 		for (size_t i = 0; output_registry[i]; i++)
 			printf("%s\n", output_registry[i]->name);

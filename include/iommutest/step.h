@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "iommutest/args.h"
+#include "iommutest/kmsg.h"
 #include "iommutest/scenario.h"
 
 struct run_ctx;
@@ -124,6 +125,21 @@ struct rt_object {
 
 enum verdict { VERDICT_NONE, VERDICT_FAIL, VERDICT_SKIP };
 
+#define RT_FAULTS_KEPT 16
+
+/* the IOMMU fault reports of the current window (rt_faults_window) */
+struct rt_faults {
+	struct kmsg_reader kmsg;
+	int err;                  /* 0, or why the kernel log cannot be read (-errno) */
+	uint64_t total, other;    /* in the window; other: for no device of the scenario */
+	uint64_t *per_device;     /* per device slot (sc->devices order) */
+	struct rt_fault {
+		struct iommu_fault f;
+		int slot;         /* device slot, -1 none */
+	} kept[RT_FAULTS_KEPT];   /* the first ones */
+	size_t nkept;
+};
+
 struct output;
 
 struct run_ctx {
@@ -140,6 +156,7 @@ struct run_ctx {
 	bool mute_notes; /* step_note() says nothing (a stream's iterations after its first) */
 	struct stream *stream; /* the stream block running now (iommutest/stream.h), or NULL */
 	uint64_t seed; /* this scenario run's seed (run_opts.seed, per repetition): streams derive theirs */
+	struct rt_faults faults;
 	struct rt_mapping *maps;
 	size_t nmaps, maps_cap;
 	size_t nmaps_gone; /* how many of maps are gone */
@@ -159,6 +176,20 @@ void step_fail(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(p
 void step_skip(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A `# ` diagnostic line in the results, under the current scenario. */
 void step_note(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * IOMMU fault reports from the kernel log (/dev/kmsg, read from where it stood when the scenario
+ * began), attributed to windows: the runner opens one before every DMA step, a stream block one
+ * for itself. rt_faults_window() reads what is pending into the old window and starts a new one.
+ * rt_faults_for(): the reports for device d in the window, for an IOVA in [iova, iova + len)
+ * (len 0: any), waiting up to wait_ms for a first one: the count, *first when not NULL; -errno
+ * when the log cannot be read (no root, dmesg_restrict).
+ */
+void rt_faults_window(struct run_ctx *rc);
+int64_t rt_faults_for(struct run_ctx *rc, const struct test_device *d, uint64_t iova, uint64_t len,
+		      unsigned int wait_ms, struct iommu_fault *first);
+/* A diagnostic naming the window's reports (count per device and the first ones), if any. */
+void rt_faults_note(struct run_ctx *rc, const char *during);
 
 /* A "phys:BUF" argument: the buffer's physical address (root); a failure is reported with
  * step_skip/step_fail and 0 returned. */

@@ -1005,6 +1005,7 @@ const struct dma_engine_ops nvme_engine_ops = {
 		.iova_max = UINT64_MAX,
 		.align = 4, /* PRP entries are dword-aligned */
 		.pasid = false,
+		.queue_depth = NVME_QDEPTH - 1, /* narrowed at init to the I/O queue's depth - 1 */
 	},
 	.reports_faults = false, /* see the header: blocked data may complete silently */
 };

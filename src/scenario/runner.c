@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iommutest/device.h"
@@ -61,6 +62,120 @@ void step_note(struct run_ctx *rc, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	out_diag(rc->out, "%s", line);
+}
+
+/* ---- IOMMU fault reports ---- */
+static int fault_slot(const struct run_ctx *rc, const struct iommu_fault *f)
+{
+	for (size_t i = 0; f->device[0] && i < rc->sc->ndevices; i++) {
+		const struct test_device *d = rc->objs[rc->sc->devices[i].sym].dev;
+
+		if (d && (!strcmp(d->name, f->device) || !strcmp(d->vdev.bdf, f->device)))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void fault_seen(void *ctx, const struct iommu_fault *f)
+{
+	struct run_ctx *rc = ctx;
+	struct rt_faults *w = &rc->faults;
+	int slot = fault_slot(rc, f);
+
+	w->total++;
+	if (slot >= 0)
+		w->per_device[slot]++;
+	else
+		w->other++;
+	if (w->nkept < RT_FAULTS_KEPT)
+		w->kept[w->nkept++] = (struct rt_fault){ .f = *f, .slot = slot };
+}
+
+static void faults_read(struct run_ctx *rc)
+{
+	if (!rc->faults.err && rc->faults.per_device)
+		kmsg_read_faults(&rc->faults.kmsg, fault_seen, rc);
+}
+
+static void faults_reset(struct rt_faults *w, size_t ndevices)
+{
+	w->total = w->other = 0;
+	w->nkept = 0;
+	for (size_t i = 0; w->per_device && i < ndevices; i++)
+		w->per_device[i] = 0;
+}
+
+void rt_faults_window(struct run_ctx *rc)
+{
+	faults_read(rc);
+	if (rc->faults.total)
+		rt_faults_note(rc, "between steps");
+	faults_reset(&rc->faults, rc->sc->ndevices);
+}
+
+int64_t rt_faults_for(struct run_ctx *rc, const struct test_device *d, uint64_t iova, uint64_t len,
+		      unsigned int wait_ms, struct iommu_fault *first)
+{
+	struct rt_faults *w = &rc->faults;
+	uint64_t deadline = now_ns() + (uint64_t)wait_ms * 1000000ull;
+	const struct timespec tick = { .tv_nsec = 2000000 };
+	int slot = -1;
+
+	if (w->err)
+		return w->err;
+	for (size_t i = 0; i < rc->sc->ndevices; i++)
+		if (rc->objs[rc->sc->devices[i].sym].dev == d)
+			slot = (int)i;
+	for (;;) {
+		int64_t n = 0;
+
+		faults_read(rc);
+		for (size_t i = 0; i < w->nkept; i++) {
+			const struct iommu_fault *f = &w->kept[i].f;
+
+			if (w->kept[i].slot != slot ||
+			    (len && (!f->has_iova || f->iova < iova || f->iova - iova >= len)))
+				continue;
+			if (!n && first)
+				*first = *f;
+			n++;
+		}
+		if (!len && slot >= 0) /* beyond the kept ones, any IOVA counts */
+			n = (int64_t)w->per_device[slot];
+		if (n || now_ns() >= deadline)
+			return n;
+		nanosleep(&tick, NULL); /* the IOMMU driver's fault handler may run later */
+	}
+}
+
+void rt_faults_note(struct run_ctx *rc, const char *during)
+{
+	struct rt_faults *w = &rc->faults;
+	char line[900], one[200];
+	size_t off = 0;
+	int n;
+
+	if (!w->total)
+		return;
+	n = snprintf(line, sizeof(line), "%s: the IOMMU reported %llu fault(s)", during,
+		     (unsigned long long)w->total);
+	off = n > 0 ? (size_t)n : 0;
+	for (size_t i = 0; i < rc->sc->ndevices && off < sizeof(line); i++) {
+		if (!w->per_device[i])
+			continue;
+		n = snprintf(line + off, sizeof(line) - off, ", %llu for %s",
+			     (unsigned long long)w->per_device[i], rc->sc->syms[rc->sc->devices[i].sym].name);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	for (size_t i = 0; i < w->nkept && i < 3 && off < sizeof(line); i++) {
+		iommu_fault_describe(&w->kept[i].f, one, sizeof(one));
+		n = snprintf(line + off, sizeof(line) - off, "%s%s", i ? "; " : ": ", one);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (w->kmsg.suppressed && off < sizeof(line))
+		snprintf(line + off, sizeof(line) - off, " (%llu more suppressed by the kernel's ratelimit so far)",
+			 (unsigned long long)w->kmsg.suppressed);
+	out_diag(rc->out, "%s", line); /* also under a stream's muted iterations */
 }
 
 /* physical address of va via /proc/self/pagemap (needs CAP_SYS_ADMIN for the frame numbers) */
@@ -261,11 +376,16 @@ static enum result judge_step(struct run_ctx *rc, const struct step *st, int ret
  * to succeed, it did, and the verb found nothing. rc->verdict is VERDICT_NONE and rc->msg empty
  * before every step: a step that ends with a verdict ends the run.
  */
+static enum result exec_dma_step(struct run_ctx *rc, const struct step *st, char *why, size_t len);
+
 static inline enum result exec_plain(struct run_ctx *rc, const struct step *st, char *why,
 				     size_t len)
 {
-	int ret = st->ops->run(rc, st);
+	int ret;
 
+	if (st->ops->flags & STEP_DMA)
+		return exec_dma_step(rc, st, why, len);
+	ret = st->ops->run(rc, st);
 	if (!ret && rc->verdict == VERDICT_NONE)
 		return RESULT_PASS;
 	return judge_step(rc, st, ret, why, len);
@@ -437,7 +557,26 @@ static __attribute__((noinline)) enum result exec_step_judged(struct run_ctx *rc
 {
 	if (st->fail_nth)
 		return exec_step_fail_nth(rc, st, why, len);
+	if (st->ops->flags & STEP_DMA)
+		return exec_dma_step(rc, st, why, len);
 	return judge_step(rc, st, st->ops->run(rc, st), why, len);
+}
+
+/* a DMA step: the IOMMU's fault reports during it are its own (the verb may ask for them) */
+static __attribute__((noinline)) enum result exec_dma_step(struct run_ctx *rc, const struct step *st,
+							    char *why, size_t len)
+{
+	enum result r;
+	int ret;
+
+	rt_faults_window(rc);
+	ret = st->ops->run(rc, st);
+	r = st->plain && !ret && rc->verdict == VERDICT_NONE ? RESULT_PASS
+								 : judge_step(rc, st, ret, why, len);
+	faults_read(rc);
+	rt_faults_note(rc, st->path);
+	faults_reset(&rc->faults, rc->sc->ndevices); /* said */
+	return r;
 }
 
 /* why holds the reason of anything but a pass; on a pass it is left as it was */
@@ -525,6 +664,9 @@ static void teardown(struct run_ctx *rc)
 	}
 	free(rc->objs);
 	free(rc->maps);
+	if (rc->faults.per_device && !rc->faults.err)
+		kmsg_close(&rc->faults.kmsg);
+	free(rc->faults.per_device);
 }
 
 static bool name_in(const char *name, char *const *list, size_t n)
@@ -689,6 +831,13 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 		return r;
 	for (size_t i = 0; i < sc->nsyms; i++)
 		rc->objs[i].kind = sc->syms[i].kind;
+	/* the kernel log from here on: the IOMMU's fault reports during the scenario */
+	rc->faults.per_device = calloc(sc->ndevices + 1, sizeof(*rc->faults.per_device));
+	if (!rc->faults.per_device) {
+		snprintf(why, len, "out of memory");
+		return RESULT_ERROR;
+	}
+	rc->faults.err = kmsg_open(&rc->faults.kmsg);
 	ret = setup_buffers(rc);
 	if (ret) {
 		snprintf(why, len, "allocating buffers: %s", strerror(-ret));

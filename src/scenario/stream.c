@@ -206,8 +206,7 @@ static int current_state(struct stream *s, size_t *idx)
 	struct test_device *d = s->dev;
 	uint8_t *va = NULL;
 
-	if (s->a->iova.phys >= 0 || !d->resolve ||
-	    d->resolve(d->resolve_ctx, d, s->iova, s->a->slots * s->a->length, false, &va))
+	if (!d->resolve || d->resolve(d->resolve_ctx, d, s->iova, s->a->slots * s->a->length, false, &va))
 		va = NULL;
 	for (size_t i = 0; i < s->nstates; i++) {
 		if (s->state_va[i] == va) {
@@ -444,17 +443,27 @@ static enum result read_reference(struct stream *s, char *why, size_t len)
 	uint8_t *va;
 
 	for (uint64_t k = 0; k < s->a->dev_slots; k++) {
-		int ret = dma_engine_transfer(s->e, DMA_FROM_DEVICE, ref_iova, s->a->dev_offset + k * l, l,
-					      msg, sizeof(msg));
+		uint64_t b = 0;
+		int ret;
 
+		if (!d->resolve || d->resolve(d->resolve_ctx, d, ref_iova, l, false, &va)) {
+			snprintf(why, len, "%s: the reference IOVA 0x%llx is not mapped by the attached domain",
+				 s->st->path, (unsigned long long)ref_iova);
+			return RESULT_FAIL;
+		}
+		memset(va, STREAM_POISON, l);
+		ret = dma_engine_transfer(s->e, DMA_FROM_DEVICE, ref_iova, s->a->dev_offset + k * l, l,
+					  msg, sizeof(msg));
 		if (ret) {
 			snprintf(why, len, "%s: reference read of device slot %llu: %s", s->st->path,
 				 (unsigned long long)k, msg);
 			return ret == -EINVAL || ret == -ERANGE || ret == -E2BIG ? RESULT_SKIP : RESULT_FAIL;
 		}
-		if (!d->resolve || d->resolve(d->resolve_ctx, d, ref_iova, l, false, &va)) {
-			snprintf(why, len, "%s: the reference IOVA 0x%llx is not mapped by the attached domain",
-				 s->st->path, (unsigned long long)ref_iova);
+		while (b < l && va[b] == STREAM_POISON)
+			b++;
+		if (b == l) {
+			snprintf(why, len, "%s: the reference read of device slot %llu into IOVA 0x%llx moved nothing (the engine did not run, or the attached domain does not translate that IOVA)",
+				 s->st->path, (unsigned long long)k, (unsigned long long)ref_iova);
 			return RESULT_FAIL;
 		}
 		memcpy(s->ref + k * l, va, l);
@@ -532,6 +541,7 @@ enum result stream_begin(struct run_ctx *rc, const struct step *st, struct strea
 		stream_free_rt(s);
 		return RESULT_ERROR;
 	}
+	rt_faults_window(rc); /* the block's IOMMU fault reports from here */
 	s->t0 = now_ns();
 	s->deadline = a->duration_ms ? s->t0 + a->duration_ms * 1000000ull : 0;
 	step_note(rc, "%s: stream on %s (%s): seed 0x%llx, up to %llu of %llu transfer(s) of %llu bytes in flight",
@@ -548,6 +558,9 @@ enum result stream_end(struct stream *s, enum result r, uint64_t iterations, cha
 	struct run_ctx *rc = s->rc;
 	struct dma_completion done;
 	uint64_t bad, landed = 0;
+	bool untranslated = false, faults_allowed;
+	struct iommu_fault f;
+	int64_t faults;
 	char where[256] = "";
 	size_t off = 0;
 
@@ -572,6 +585,15 @@ enum result stream_end(struct stream *s, enum result r, uint64_t iterations, cha
 			off += (size_t)n;
 	}
 	bad = s->lost + s->failed + s->stray + s->torn + s->corrupt + s->doubled;
+	faults = rt_faults_for(rc, s->dev, 0, 0, 0, &f);
+	for (size_t i = 0; i < s->nstates; i++)
+		untranslated |= s->state_watch[i] == -1;
+	faults_allowed = a->faults == STREAM_FAULTS_ALLOWED ||
+			 (a->faults == STREAM_FAULTS_AUTO && untranslated);
+	rt_faults_note(rc, s->st->path);
+	if (faults < 0)
+		step_note(rc, "%s: the IOMMU's fault reports are unknown: the kernel log cannot be read (%s)",
+			  s->st->path, strerror((int)-faults));
 	step_note(rc, "%s: %.1f s, %llu iteration(s), %llu replace(s), %llu ioctl(s); %llu transfer(s) issued, %llu reaped; %llu ioctl(s) entered with transfers in flight (%llu in flight in all), %llu transfer(s) completed inside an ioctl",
 		  s->st->path, (double)(now_ns() - s->t0) / 1e9, (unsigned long long)iterations,
 		  (unsigned long long)(rc->replaces - s->replaces0), (unsigned long long)s->ioctls,
@@ -598,6 +620,13 @@ enum result stream_end(struct stream *s, enum result r, uint64_t iterations, cha
 				 (unsigned long long)s->lost, (unsigned long long)s->failed,
 				 (unsigned long long)s->stray, (unsigned long long)s->torn,
 				 (unsigned long long)s->corrupt, (unsigned long long)s->doubled, s->first_bad);
+			r = RESULT_FAIL;
+		} else if (faults > 0 && !faults_allowed) {
+			char what[200];
+
+			iommu_fault_describe(&f, what, sizeof(what));
+			snprintf(why, len, "%s (stream): the IOMMU reported %lld fault(s) for %s although every translation during the block mapped the stream's IOVA; first: %s",
+				 s->st->path, (long long)faults, rc->sc->syms[a->device].name, what);
 			r = RESULT_FAIL;
 		} else if (!s->inside) {
 			snprintf(why, len, "%s (stream): inconclusive: none of %llu transfers completed inside any of the %llu ioctl(s) (%llu entered with transfers in flight): the transitions were not exercised",

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "iommutest/device.h"
 #include "iommutest/engine.h"
@@ -28,6 +29,7 @@ struct dma_args {
 	uint64_t dir, length, dev_offset, blocked_half;
 	struct iova_arg iova, src, dst;
 	bool blocked;
+	bool fault;
 };
 
 static const struct name_value dma_halves[] = {
@@ -41,7 +43,7 @@ static const struct name_value dma_dirs[] = {
 
 enum dma_arg {
 	DMA_DEVICE, DMA_DIR, DMA_IOVA, DMA_SRC, DMA_DST, DMA_LENGTH, DMA_DEV_OFFSET, DMA_BLOCKED,
-	DMA_BLOCKED_HALF, DMA_NARGS
+	DMA_BLOCKED_HALF, DMA_FAULT, DMA_NARGS
 };
 
 static const struct arg_def dma_argdefs[] = {
@@ -67,6 +69,10 @@ static const struct arg_def dma_argdefs[] = {
 	[DMA_BLOCKED_HALF] = { .name = "blocked_half", .type = ARG_ENUM, .enums = dma_halves,
 	  .off = offsetof(struct dma_args, blocked_half),
 	  .help = "a blocked copy: the half the IOMMU must stop, src (the read) or dst (the write)" },
+	[DMA_FAULT] = { .name = "fault", .type = ARG_BOOL, .def = "false",
+	  .off = offsetof(struct dma_args, fault),
+	  .help = "a blocked DMA: the IOMMU must also report it in the kernel log (a fault for this "
+		  "device during the step; SKIP where the log cannot be read)" },
 	[DMA_NARGS] = { .name = NULL },
 };
 
@@ -109,6 +115,8 @@ static int dma_validate(struct load_ctx *lc, struct step *st)
 				  "a blocked \"copy\" must say which half the IOMMU stops: \"blocked_half\": \"src\" or \"dst\"");
 	if (arg_given_at(st, DMA_BLOCKED_HALF) && (!copy || !a->blocked))
 		return load_error(lc, lc->step_path, "\"blocked_half\" belongs to a blocked \"copy\"");
+	if (a->fault && !a->blocked)
+		return load_error(lc, lc->step_path, "\"fault\" belongs to a blocked DMA");
 	if (phys_check(lc, &a->iova, a->length) || phys_check(lc, &a->src, a->length) ||
 	    phys_check(lc, &a->dst, a->length))
 		return -EINVAL;
@@ -218,13 +226,50 @@ static int finish(struct run_ctx *rc, const struct step *st, struct test_device 
 	}
 }
 
+#define DMA_FAULT_WAIT_MS 1000 /* the IOMMU driver logs a fault from its interrupt handler */
+
+/*
+ * The IOMMU's own word on a step whose transfers ended: a blocked DMA with "fault" needs a report
+ * for the device; a DMA that had to land must have none at its IOVAs.
+ */
+static void check_faults(struct run_ctx *rc, const struct step *st, struct test_device *d,
+			 uint64_t first, uint64_t second)
+{
+	const struct dma_args *a = st->args;
+	struct iommu_fault f;
+	char what[200];
+	int64_t n;
+
+	if (a->blocked && a->fault) {
+		n = rt_faults_for(rc, d, 0, 0, DMA_FAULT_WAIT_MS, &f);
+		if (n < 0)
+			step_skip(rc, "\"fault\": the kernel log cannot be read (%s), so the IOMMU's fault reports are unknown",
+				  strerror((int)-n));
+		else if (!n)
+			step_fail(rc, "the IOMMU reported no fault for %s within %d ms of the blocked DMA (the bytes not landing could also mean the engine never ran)",
+				  d->name, DMA_FAULT_WAIT_MS);
+		return;
+	}
+	if (a->blocked)
+		return;
+	n = rt_faults_for(rc, d, first, a->length, 0, &f);
+	if (n <= 0 && a->dir == DIR_COPY)
+		n = rt_faults_for(rc, d, second, a->length, 0, &f);
+	if (n > 0) {
+		iommu_fault_describe(&f, what, sizeof(what));
+		step_fail(rc, "the IOMMU reported %lld fault(s) for %s at the IOVAs of a DMA that had to land: %s",
+			  (long long)n, d->name, what);
+	}
+}
+
+static int dma_run_transfers(struct run_ctx *rc, const struct step *st, struct test_device *d,
+			     uint64_t first, uint64_t second);
+
 static int dma_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct dma_args *a = st->args;
 	struct test_device *d = rt_device(rc, a->device);
 	uint64_t first, second;
-	bool src_blocked;
-	char msg[256];
 	int ret;
 
 	if (!d->engine_up) {
@@ -237,6 +282,20 @@ static int dma_run(struct run_ctx *rc, const struct step *st)
 	second = a->dir == DIR_COPY ? rt_iova(rc, &a->dst) : 0;
 	if (rc->verdict != VERDICT_NONE)
 		return 0;
+	ret = dma_run_transfers(rc, st, d, first, second);
+	if (!ret && rc->verdict == VERDICT_NONE)
+		check_faults(rc, st, d, first, second);
+	return ret;
+}
+
+static int dma_run_transfers(struct run_ctx *rc, const struct step *st, struct test_device *d,
+			     uint64_t first, uint64_t second)
+{
+	const struct dma_args *a = st->args;
+	bool src_blocked;
+	char msg[256];
+	int ret;
+
 	if (a->dir != DIR_COPY) {
 		ret = transfer(rc, st, d, a->dir == DIR_TO_DEVICE ? DMA_TO_DEVICE : DMA_FROM_DEVICE,
 			       first, a->blocked, msg, sizeof(msg));

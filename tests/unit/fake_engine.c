@@ -10,10 +10,18 @@
 #include "iommutest/device.h"
 
 #define FAKE_ENGINE_WINDOW 4096 /* the device-side buffer */
+#define FAKE_ENGINE_QUEUE 4     /* asynchronous transfers in flight at once */
 
 struct fake_engine {
 	uint8_t window[FAKE_ENGINE_WINDOW];
 	int result; /* of the last transfer, for wait() */
+	/* asynchronous transfers: each moves its bytes when it completes, on the second poll after
+	 * its start (so one started before a step completes during it, for the stream's counts) */
+	struct fake_async {
+		struct dma_request rq;
+		unsigned int polls;
+		bool busy;
+	} q[FAKE_ENGINE_QUEUE];
 };
 
 static unsigned int misbehaviour;
@@ -89,15 +97,72 @@ static int fake_engine_wait(struct dma_engine *e, unsigned int timeout_ms)
 	return ((struct fake_engine *)e->priv)->result;
 }
 
+static int fake_async_start(struct dma_engine *e, const struct dma_request *rq)
+{
+	struct fake_engine *f = e->priv;
+
+	for (size_t i = 0; i < FAKE_ENGINE_QUEUE; i++) {
+		if (!f->q[i].busy) {
+			f->q[i] = (struct fake_async){ .rq = *rq, .busy = true };
+			return 0;
+		}
+	}
+	return -EBUSY; /* the wrapper keeps to limits.queue_depth: not reached */
+}
+
+static int fake_async_complete(struct dma_engine *e, struct fake_async *a, struct dma_completion *done)
+{
+	struct fake_engine *f = e->priv;
+	static unsigned int completed;
+
+	if ((misbehaviour & FAKE_ENGINE_LOSE_IN_FLIGHT) && completed++ % 2)
+		f->result = 0; /* lost on the way */
+	else
+		fake_engine_move(e, a->rq.dir, a->rq.iova, a->rq.dev_off, a->rq.len);
+	a->busy = false;
+	*done = (struct dma_completion){ .tag = a->rq.tag, .result = f->result };
+	return 0;
+}
+
+static int fake_async_poll(struct dma_engine *e, struct dma_completion *done)
+{
+	struct fake_engine *f = e->priv;
+
+	for (size_t i = 0; i < FAKE_ENGINE_QUEUE; i++)
+		if (f->q[i].busy && f->q[i].polls >= 1)
+			return fake_async_complete(e, &f->q[i], done);
+	for (size_t i = 0; i < FAKE_ENGINE_QUEUE; i++)
+		f->q[i].polls += f->q[i].busy;
+	return -EAGAIN;
+}
+
+static int fake_async_wait(struct dma_engine *e, unsigned int timeout_ms, struct dma_completion *done)
+{
+	struct fake_engine *f = e->priv;
+
+	(void)timeout_ms;
+	for (size_t i = 0; i < FAKE_ENGINE_QUEUE; i++)
+		if (f->q[i].busy)
+			return fake_async_complete(e, &f->q[i], done);
+	return -ETIMEDOUT;
+}
+
+static const struct dma_async_ops fake_async_ops = {
+	.start = fake_async_start,
+	.poll = fake_async_poll,
+	.wait = fake_async_wait,
+};
+
 /* the two fakes differ only in whether the device reports what the IOMMU stopped */
 #define FAKE_ENGINE_OPS(engine_name, what, faults)                                              \
 	{                                                                                        \
 		.name = engine_name, .description = what, .probe = fake_engine_probe,           \
 		.init = fake_engine_init, .remove = fake_engine_remove,                          \
 		.to_device = fake_engine_to_device, .from_device = fake_engine_from_device,      \
-		.wait = fake_engine_wait,                                                        \
+		.wait = fake_engine_wait, .async = &fake_async_ops,                              \
 		.limits = { .max_transfer = FAKE_ENGINE_WINDOW, .device_window = FAKE_ENGINE_WINDOW, \
-			    .iova_max = UINT64_MAX, .align = 1 },                                \
+			    .iova_max = UINT64_MAX, .align = 1,                                  \
+			    .queue_depth = FAKE_ENGINE_QUEUE },                                  \
 		.reports_faults = faults,                                                        \
 	}
 

@@ -21,6 +21,8 @@ enum fake_engine_misbehaviour {
 	FAKE_ENGINE_FLICKER = 1 << 3,     /* the memory a transfer wrote reads different to the
 					   * first comparison of it, as if still being written
 					   * (flicker.h) */
+	FAKE_ENGINE_LOSE_IN_FLIGHT = 1 << 4, /* every other asynchronous transfer completes
+					      * having moved nothing (the synchronous ones work) */
 };
 
 /* Make every fake engine misbehave so from now on (0: behave). */
