@@ -5,6 +5,7 @@
  */
 #define LOG_PREFIX ""
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,10 +39,13 @@
 #define MAX_FILES 4096
 #define MAX_DIR_DEPTH 8
 #define BIND_TIMEOUT_MS 10000
+#define MAX_XFAIL 256
+#define MAX_REPEAT 1000000u /* with MAX_FILES scenarios, a plan still fits in 32 bits */
 
 static void usage(FILE *f)
 {
 	fputs("usage: iommutest run [-d BDF]... [--bind] [--allow-destructive] [--format ktap|json|junit] [-o FILE] [-v] [--trace FILE]\n"
+	      "                     [--xfail SCENARIO=REASON]... [--seed S] [--repeat N] [--until-fail]\n"
 	      "                     SCENARIO.json|DIR...\n"
 	      "       iommutest validate SCENARIO.json|DIR...\n"
 	      "       iommutest info [-d BDF]... [--bind] [--trace FILE]\n"
@@ -60,6 +65,14 @@ static void usage(FILE *f)
 	      "  -v, --verbose      more diagnostics on stderr (repeat for debug)\n"
 	      "  -t, --trace FILE   every ioctl issued, as JSON lines (name, argument bytes, result,\n"
 	      "                     errno, duration) to FILE (- = stderr)\n"
+	      "      --xfail SCENARIO=REASON\n"
+	      "                     a known limitation: the scenario of that name is XFAIL when it fails\n"
+	      "                     and XPASS when it passes, neither failing the run (repeatable)\n"
+	      "      --seed S       the run's seed (decimal or 0x hex, 64 bits), printed as \"# seed\":\n"
+	      "                     what is random in a scenario derives from it (default: a new one)\n"
+	      "      --repeat N     run the whole selection N times, repetition I with seed S+I-1\n"
+	      "      --until-fail   stop at the first failure, the rest of the plan SKIP; up to\n"
+	      "                     --repeat N repetitions (default 1000)\n"
 	      "\n"
 	      "Exit: 0 passed, 1 a failure, 4 all skipped, 2 usage error or bad scenario file.\n"
 	      "See iommutest(1) and iommutest-scenario(5).\n", f);
@@ -199,7 +212,85 @@ struct cli {
 	const char *format;
 	const char *output;
 	const char *trace;
+	struct known_limitation xfail[MAX_XFAIL]; /* point into xfail_arg */
+	char *xfail_arg[MAX_XFAIL];               /* "SCENARIO\0REASON", owned */
+	size_t nxfail;
+	uint64_t seed;
+	bool seed_given;
+	unsigned int repeat;
+	bool until_fail;
 };
+
+static void cli_free(struct cli *c)
+{
+	for (size_t i = 0; i < c->nxfail; i++)
+		free(c->xfail_arg[i]);
+	c->nxfail = 0;
+}
+
+/* "SCENARIO=REASON" (split at the first '='), a scenario listed once */
+static int parse_xfail_arg(const char *arg, struct cli *c)
+{
+	char *copy, *eq;
+
+	if (c->nxfail >= MAX_XFAIL) {
+		fprintf(stderr, "iommutest: at most %d --xfail\n", MAX_XFAIL);
+		return -EINVAL;
+	}
+	eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1]) {
+		fprintf(stderr, "iommutest: --xfail \"%.40s\": SCENARIO=REASON (a scenario's name, why it is known to fail)\n",
+			arg);
+		return -EINVAL;
+	}
+	copy = strdup(arg);
+	if (!copy)
+		return -ENOMEM;
+	eq = copy + (eq - arg);
+	*eq = '\0';
+	for (size_t i = 0; i < c->nxfail; i++) {
+		if (!strcmp(c->xfail[i].scenario, copy)) {
+			fprintf(stderr, "iommutest: --xfail %.64s given twice\n", copy);
+			free(copy);
+			return -EINVAL;
+		}
+	}
+	c->xfail_arg[c->nxfail] = copy;
+	c->xfail[c->nxfail] = (struct known_limitation){ .scenario = copy, .reason = eq + 1 };
+	c->nxfail++;
+	return 0;
+}
+
+/* a number in decimal or, after "0x", hex (no sign, no octal), in min..max */
+static int parse_number(const char *opt, const char *arg, uint64_t min, uint64_t max,
+			uint64_t *out)
+{
+	bool hex = !strncmp(arg, "0x", 2) || !strncmp(arg, "0X", 2);
+	const char *digits = hex ? arg + 2 : arg;
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(digits, &end, hex ? 16 : 10);
+	if (!isxdigit((unsigned char)*digits) || *end || errno || v < min || v > max) {
+		fprintf(stderr, "iommutest: %s \"%.40s\": a number (decimal or 0x hex) in %llu..%llu\n",
+			opt, arg, (unsigned long long)min, (unsigned long long)max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* the seed of a run without --seed: from getrandom, or the time and pid before the kernel has
+ * entropy to give */
+static uint64_t new_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		return seed;
+	return now_ns() ^ ((uint64_t)getpid() << 32);
+}
 
 /* "BDF[,dma_mask=MASK]": the BDF is validated before any sysfs path is built from it */
 static int parse_device_arg(const char *arg, char *bdf, uint64_t *dma_mask)
@@ -250,9 +341,14 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace", required_argument, NULL, 't' },
+		{ "xfail", required_argument, NULL, 'X' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "until-fail", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t repeat;
 	int opt;
 
 	c->format = "ktap";
@@ -275,6 +371,22 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 		case 'o': c->output = optarg; break;
 		case 'v': log_level_max++; break;
 		case 't': c->trace = optarg; break;
+		/* long options only */
+		case 'X':
+			if (parse_xfail_arg(optarg, c))
+				return -EINVAL;
+			break;
+		case 'S':
+			if (parse_number("--seed", optarg, 0, UINT64_MAX, &c->seed))
+				return -EINVAL;
+			c->seed_given = true;
+			break;
+		case 'R':
+			if (parse_number("--repeat", optarg, 1, MAX_REPEAT, &repeat))
+				return -EINVAL;
+			c->repeat = (unsigned int)repeat;
+			break;
+		case 'U': c->until_fail = true; break;
 		case 'h': usage(stdout); exit(EXIT_PASS);
 		default: return -EINVAL;
 		}
@@ -342,22 +454,36 @@ static int cmd_validate(int argc, char **argv)
 	return EXIT_PASS;
 }
 
-static int cmd_run(int argc, char **argv)
+/* a --xfail that names no scenario of the run is most likely a typo: said, not refused */
+static void warn_unmatched_xfail(const struct cli *c, struct scenario *const *scs, size_t n)
+{
+	for (size_t i = 0; i < c->nxfail; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(scs[k]->name, c->xfail[i].scenario))
+			k++;
+		if (k == n)
+			fprintf(stderr, "iommutest: warning: --xfail %.64s: no scenario of that name in this run\n",
+				c->xfail[i].scenario);
+	}
+}
+
+/* `run` with the options in c (parse_opts fills it; the caller frees it) */
+static int run_command(struct cli *c, int argc, char **argv)
 {
 	struct bound_device bd[MAX_DEVICES] = { 0 };
-	struct cli c = { 0 };
 	struct output out = { 0 };
 	struct scenario **scs;
 	struct run_opts ro;
 	size_t n;
-	int rc;
+	int rc, ret;
 
 	install_signals(); /* first: a Ctrl-C at any point takes the cleanup path */
-	if (parse_opts(argc, argv, &c) || open_trace(&c))
+	if (parse_opts(argc, argv, c) || open_trace(c))
 		return EXIT_USAGE;
-	out.ops = output_find(c.format);
+	out.ops = output_find(c->format);
 	if (!out.ops) {
-		fprintf(stderr, "iommutest: unknown format \"%.40s\" (see: iommutest list formats)\n", c.format);
+		fprintf(stderr, "iommutest: unknown format \"%.40s\" (see: iommutest list formats)\n", c->format);
 		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
@@ -367,29 +493,38 @@ static int cmd_run(int argc, char **argv)
 	/* every file is validated before any device is touched */
 	if (load_all(argv + optind, argc - optind, &scs, &n))
 		return EXIT_USAGE;
-	out.f = c.output ? fopen(c.output, "w") : stdout;
+	warn_unmatched_xfail(c, scs, n);
+	out.f = c->output ? fopen(c->output, "w") : stdout;
 	if (!out.f) {
-		fprintf(stderr, "iommutest: %s: %s\n", c.output, strerror(errno));
+		fprintf(stderr, "iommutest: %s: %s\n", c->output, strerror(errno));
 		free_scenarios(scs, n);
 		return EXIT_USAGE;
 	}
 	setvbuf(out.f, NULL, _IOLBF, 0);
-	if (c.bind && bind_all(&c, bd)) {
-		restore_all(&c, bd);
+	if (c->bind && bind_all(c, bd)) {
+		restore_all(c, bd);
 		rc = EXIT_FAIL;
 		goto out;
 	}
 	ro = (struct run_opts){
-		.bdfs = c.bdfs,
-		.dma_masks = c.dma_masks,
-		.nbdfs = c.nbdfs,
-		.allow_destructive = c.allow_destructive,
+		.bdfs = c->bdfs,
+		.dma_masks = c->dma_masks,
+		.nbdfs = c->nbdfs,
+		.allow_destructive = c->allow_destructive,
 		.progress = isatty(STDERR_FILENO) && log_level_max <= LOG_WARN &&
 			    !(out.f == stdout && isatty(STDOUT_FILENO)),
+		.seed = c->seed_given ? c->seed : new_seed(),
+		.xfail = c->xfail,
+		.nxfail = c->nxfail,
+		.repeat = c->repeat,
+		.until_fail = c->until_fail,
 	};
-	run_scenarios(scs, n, &ro, &out);
-	rc = out_exit_code(&out);
-	if (c.bind && restore_all(&c, bd))
+	ret = run_scenarios(scs, n, &ro, &out);
+	rc = ret ? EXIT_USAGE : out_exit_code(&out);
+	if (ret)
+		fprintf(stderr, "iommutest: run: %s\n", ret == -E2BIG ?
+			"the scenarios times --repeat are too many for one plan" : strerror(-ret));
+	if (c->bind && restore_all(c, bd))
 		rc = EXIT_FAIL;
 out:
 	if (iommutest_stop) { /* during --bind or during the run: restored either way */
@@ -399,6 +534,15 @@ out:
 	if (out.f != stdout)
 		fclose(out.f);
 	free_scenarios(scs, n);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	int rc = run_command(&c, argc, argv);
+
+	cli_free(&c);
 	return rc;
 }
 
@@ -487,7 +631,9 @@ static int cmd_info(int argc, char **argv)
 	int fd, ret, rc = EXIT_PASS;
 	size_t n;
 
-	if (parse_opts(argc, argv, &c) || open_trace(&c))
+	ret = parse_opts(argc, argv, &c);
+	cli_free(&c); /* info runs no scenario: the run's options mean nothing here */
+	if (ret || open_trace(&c))
 		return EXIT_USAGE;
 	ret = iommufd_open(&fd);
 	if (ret) {

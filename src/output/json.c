@@ -5,15 +5,22 @@
  *
  * { "iommutest_version": "0.1.0", "format": 1, "planned": N,
  *   "scenarios": [ { "index": 1, "name": "...", "file": "..." | null,
- *                    "result": "pass" | "fail" | "skip" | "error", "reason": "..." | null,
+ *                    "result": "pass" | "fail" | "skip" | "error" | "xfail" | "xpass",
+ *                    "reason": "..." | null, "known_limitation": "..." | null,
  *                    "duration_ns": 123,
  *                    "steps": [ { "index": 1, "name": "...", "result": "...", "reason": ... } ],
  *                    "diagnostics": [ "one line", ... ] } ],
  *   "diagnostics": [ "a line reported outside any scenario", ... ],
- *   "totals": { "pass": 0, "fail": 0, "skip": 0, "error": 0 } }
+ *   "seed": "0x0123456789abcdef",
+ *   "totals": { "pass": 0, "fail": 0, "skip": 0, "error": 0, "xfail": 0, "xpass": 0 } }
  *
- * A scenario skipped before it began (unmet requirements) has "file": null and no steps. Every
- * string is valid UTF-8 (ill-formed bytes become U+FFFD); a missing reason is null, never "".
+ * A scenario skipped before it began (unmet requirements) has "file": null and no steps. A
+ * scenario listed as a known limitation (--xfail NAME=REASON) has REASON as "known_limitation"
+ * (null for every other): as an "xfail" (it failed) its "reason" is the failure, as an "xpass"
+ * (the limitation did not show) a note saying so.
+ * The run's properties ("seed", a string: 64 bits do not fit a JSON integer everywhere) are
+ * top-level strings. Every string is valid UTF-8 (ill-formed bytes become U+FFFD); a missing
+ * reason is null, never "".
  */
 #define LOG_PREFIX "json: "
 
@@ -130,6 +137,7 @@ static json_t *scenario(struct json_out *j, unsigned int idx, const char *name, 
 	set(j, sc, "file", jstr(file, false));
 	set(j, sc, "result", json_null());
 	set(j, sc, "reason", json_null());
+	set(j, sc, "known_limitation", json_null());
 	set(j, sc, "duration_ns", json_integer(0));
 	set(j, sc, "steps", json_array());
 	set(j, sc, "diagnostics", json_array());
@@ -149,6 +157,16 @@ static void json_run_begin(struct output *o, unsigned int nscenarios)
 	j = state(o);
 	if (j)
 		set(j, j->doc, "planned", json_integer(nscenarios));
+}
+
+/* a top-level string; never one of the document's own keys */
+static void json_run_property(struct output *o, const char *name, const char *value)
+{
+	struct json_out *j = state(o);
+
+	if (!j || json_object_get(j->doc, name))
+		return;
+	set(j, j->doc, name, jstr(value, false));
 }
 
 static void json_scenario_begin(struct output *o, unsigned int idx, const char *name,
@@ -195,7 +213,7 @@ static void json_diag(struct output *o, int nested, const char *line)
 }
 
 static void json_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
-			enum result r, const char *reason, uint64_t duration_ns)
+			      enum result r, const char *reason, const char *known, uint64_t duration_ns)
 {
 	struct json_out *j = state(o);
 	json_t *sc;
@@ -206,6 +224,7 @@ static void json_scenario_end(struct output *o, unsigned int idx, const char *na
 	set(j, sc, "name", jstr(name, false));
 	set(j, sc, "result", json_string(result_name(r)));
 	set(j, sc, "reason", jstr(reason, true));
+	set(j, sc, "known_limitation", jstr(known, true));
 	set(j, sc, "duration_ns", json_integer((json_int_t)(duration_ns > INT64_MAX ? INT64_MAX : duration_ns)));
 	j->cur = NULL;
 }
@@ -217,8 +236,10 @@ static void json_run_end(struct output *o, const struct totals *t)
 
 	if (!j)
 		return;
-	tot = json_pack("{s:I, s:I, s:I, s:I}", "pass", (json_int_t)t->pass, "fail", (json_int_t)t->fail,
-			"skip", (json_int_t)t->skip, "error", (json_int_t)t->error);
+	tot = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "pass", (json_int_t)t->pass,
+			"fail", (json_int_t)t->fail, "skip", (json_int_t)t->skip,
+			"error", (json_int_t)t->error, "xfail", (json_int_t)t->xfail,
+			"xpass", (json_int_t)t->xpass);
 	set(j, j->doc, "totals", tot);
 	if (json_dumpf(j->doc, o->f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', o->f) == EOF)
 		pr_err("writing the results: %s", ferror(o->f) ? "write error" : "out of memory");
@@ -230,6 +251,7 @@ static void json_run_end(struct output *o, const struct totals *t)
 const struct output_ops json_output_ops = {
 	.name = "json",
 	.run_begin = json_run_begin,
+	.run_property = json_run_property,
 	.scenario_begin = json_scenario_begin,
 	.step_result = json_step_result,
 	.diag = json_diag,

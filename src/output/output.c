@@ -31,6 +31,8 @@ const char *result_name(enum result r)
 	case RESULT_FAIL: return "fail";
 	case RESULT_SKIP: return "skip";
 	case RESULT_ERROR: return "error";
+	case RESULT_XFAIL: return "xfail";
+	case RESULT_XPASS: return "xpass";
 	}
 	return "?";
 }
@@ -40,6 +42,12 @@ void out_run_begin(struct output *o, unsigned int nscenarios)
 	memset(&o->totals, 0, sizeof(o->totals));
 	if (o->ops->run_begin)
 		o->ops->run_begin(o, nscenarios);
+}
+
+void out_run_property(struct output *o, const char *name, const char *value)
+{
+	if (o->ops->run_property)
+		o->ops->run_property(o, name, value);
 }
 
 void out_scenario_begin(struct output *o, unsigned int idx, const char *name, const char *file,
@@ -77,18 +85,29 @@ void out_diag(struct output *o, const char *fmt, ...)
 	}
 }
 
-void out_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
-		      enum result r, const char *reason, uint64_t duration_ns)
+void out_scenario_end_known(struct output *o, unsigned int idx, const char *name,
+			    const char *file, enum result r, const char *reason, const char *known,
+			    uint64_t duration_ns)
 {
 	switch (r) {
 	case RESULT_PASS: o->totals.pass++; break;
 	case RESULT_FAIL: o->totals.fail++; break;
 	case RESULT_SKIP: o->totals.skip++; break;
 	case RESULT_ERROR: o->totals.error++; break;
+	case RESULT_XFAIL: o->totals.xfail++; break;
+	case RESULT_XPASS: o->totals.xpass++; break;
 	}
+	if (r != RESULT_XFAIL && r != RESULT_XPASS)
+		known = NULL;
 	if (o->ops->scenario_end)
-		o->ops->scenario_end(o, idx, name, file, r, reason, duration_ns);
+		o->ops->scenario_end(o, idx, name, file, r, reason, known, duration_ns);
 	o->in_scenario = 0;
+}
+
+void out_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
+		      enum result r, const char *reason, uint64_t duration_ns)
+{
+	out_scenario_end_known(o, idx, name, file, r, reason, NULL, duration_ns);
 }
 
 void out_run_end(struct output *o)
@@ -104,7 +123,7 @@ int out_exit_code(const struct output *o)
 
 	if (t->fail || t->error)
 		return 1;
-	if (!t->pass && t->skip)
+	if (!t->pass && !t->xfail && !t->xpass && t->skip)
 		return 4;
 	return 0;
 }

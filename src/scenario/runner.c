@@ -860,10 +860,53 @@ static void progress(const struct run_opts *opts, unsigned int idx, unsigned int
 	fflush(stderr);
 }
 
-static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned int n,
+/* ---- one scenario of one repetition, and how it ends ---- */
+struct repetition {
+	unsigned int number; /* from 1 */
+	unsigned int count;  /* repetitions planned */
+	uint64_t seed;       /* the run's seed + number - 1 */
+};
+
+/* the known limitation the run lists for the scenario called name (--xfail), or NULL */
+static const char *known_limitation_of(const struct run_opts *opts, const char *name)
+{
+	for (size_t i = 0; i < opts->nxfail; i++)
+		if (!strcmp(opts->xfail[i].scenario, name))
+			return opts->xfail[i].reason;
+	return NULL;
+}
+
+/*
+ * Report a scenario that ran: its seed when the run repeats, then its result through the known
+ * limitations — a FAIL of a listed scenario is an XFAIL (its failure stays the reason, so the
+ * numbers are not lost), a PASS an XPASS. SKIP stays SKIP. Returns the result reported.
+ */
+static enum result report_scenario_end(struct output *out, const struct run_opts *opts,
+				       const struct scenario *sc, const char *name, unsigned int idx,
+				       const struct repetition *rep, enum result r,
+				       const char *why, uint64_t duration_ns)
+{
+	const char *known = known_limitation_of(opts, sc->name);
+
+	if (rep->count > 1)
+		out_diag(out, "seed 0x%016llx (repetition %u)", (unsigned long long)rep->seed,
+			 rep->number);
+	if (known && r == RESULT_FAIL) {
+		r = RESULT_XFAIL;
+	} else if (known && r == RESULT_PASS) {
+		r = RESULT_XPASS;
+		why = "known limitation did not show: remove it from the list when a kernel fixes it";
+	}
+	out_scenario_end_known(out, idx, name, sc->file, r, why, known, duration_ns);
+	return r;
+}
+
+/* name: the scenario's name in the results ("NAME #I" when the run repeats) */
+static enum result run_one(const struct scenario *sc, const char *name,
+			   const struct repetition *rep, unsigned int idx, unsigned int n,
 			   const struct run_opts *opts, struct output *out)
 {
-	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out, .seed = opts->seed };
+	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out, .seed = rep->seed };
 	enum result overall = RESULT_PASS, r;
 	char why[1024] = "", first[1024] = "", label[256];
 	uint64_t t0 = now_ns();
@@ -871,16 +914,16 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 
 	rc.objs = calloc(sc->nsyms + 1, sizeof(*rc.objs));
 	if (!rc.objs) {
-		out_scenario_end(out, idx, sc->name, sc->file, RESULT_ERROR, "out of memory", 0);
+		out_scenario_end(out, idx, name, sc->file, RESULT_ERROR, "out of memory", 0);
 		return RESULT_ERROR;
 	}
 	r = setup(&rc, opts, why, sizeof(why));
 	if (r != RESULT_PASS) {
 		teardown(&rc);
-		out_scenario_end(out, idx, sc->name, sc->file, r, why, now_ns() - t0);
+		out_scenario_end(out, idx, name, sc->file, r, why, now_ns() - t0);
 		return r;
 	}
-	out_scenario_begin(out, idx, sc->name, sc->file, (unsigned int)sc->nsteps);
+	out_scenario_begin(out, idx, name, sc->file, (unsigned int)sc->nsteps);
 	if (sc->description)
 		out_diag(out, "%s", sc->description);
 	for (size_t i = 0; i < sc->ndevices; i++) {
@@ -895,7 +938,7 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 		const struct step *st = &sc->steps[k];
 
 		step_label(st, label, sizeof(label));
-		progress(opts, idx, n, sc->name, label);
+		progress(opts, idx, n, name, label);
 		why[0] = '\0';
 		r = exec_step(&rc, st, why, sizeof(why));
 		out_step_result(out, (unsigned int)k + 1, label, r, why);
@@ -929,21 +972,62 @@ static enum result run_one(const struct scenario *sc, unsigned int idx, unsigned
 			out_diag(out, "%s", sum);
 	}
 	teardown(&rc);
-	out_scenario_end(out, idx, sc->name, sc->file, overall, first, now_ns() - t0);
-	return overall;
+	return report_scenario_end(out, opts, sc, name, idx, rep, overall, first, now_ns() - t0);
 }
 
+/*
+ * Every scenario, once or --repeat N times (the plan holds them all; "NAME #I" in repetition I
+ * when there are several, run with the run's seed + I - 1). With --until-fail the first failure
+ * (FAIL or ERROR; an XFAIL is none) stops the run and the rest of the plan is SKIP. The first
+ * failure of a run that repeats says how to run it again alone.
+ */
 int run_scenarios(struct scenario *const *scs, size_t n, const struct run_opts *opts,
 		  struct output *out)
 {
-	out_run_begin(out, (unsigned int)n);
-	for (size_t i = 0; i < n; i++) {
-		if (iommutest_stop) {
-			out_scenario_end(out, (unsigned int)i + 1, scs[i]->name, scs[i]->file, RESULT_ERROR,
-					 "interrupted", 0);
-			continue;
+	unsigned int count = opts->repeat ? opts->repeat
+					  : opts->until_fail ? RUN_UNTIL_FAIL_REPETITIONS : 1;
+	uint64_t planned = (uint64_t)n * count;
+	bool failed = false, stopped = false;
+	char seed[32], name[160];
+
+	if ((unsigned int)planned != planned)
+		return -E2BIG;
+	out_run_begin(out, (unsigned int)planned);
+	snprintf(seed, sizeof(seed), "0x%016llx", (unsigned long long)opts->seed);
+	out_run_property(out, "seed", seed);
+	for (unsigned int number = 1; number <= count; number++) {
+		struct repetition rep = { .number = number, .count = count,
+					  .seed = opts->seed + (number - 1) };
+
+		for (size_t i = 0; i < n; i++) {
+			const struct scenario *sc = scs[i];
+			unsigned int idx = (unsigned int)((number - 1) * n + i + 1);
+			enum result r;
+
+			if (count > 1)
+				snprintf(name, sizeof(name), "%s #%u", sc->name, number);
+			else
+				snprintf(name, sizeof(name), "%s", sc->name);
+			if (iommutest_stop) {
+				out_scenario_end(out, idx, name, sc->file, RESULT_ERROR, "interrupted", 0);
+				continue;
+			}
+			if (stopped) {
+				out_scenario_end(out, idx, name, sc->file, RESULT_SKIP,
+						 "not run: stopped at the first failure", 0);
+				continue;
+			}
+			r = run_one(sc, name, &rep, idx, (unsigned int)planned, opts, out);
+			if (r != RESULT_FAIL && r != RESULT_ERROR)
+				continue;
+			if (!failed && (count > 1 || opts->until_fail))
+				out_diag(out, "first failure: %s, repetition %u, seed 0x%016llx; reproduce "
+					 "with: iommutest run --seed 0x%016llx %s", sc->name, number,
+					 (unsigned long long)rep.seed, (unsigned long long)rep.seed,
+					 sc->file);
+			failed = true;
+			stopped = opts->until_fail;
 		}
-		run_one(scs[i], (unsigned int)i + 1, (unsigned int)n, opts, out);
 	}
 	progress(opts, 0, 0, NULL, NULL);
 	fault_knobs_restore();

@@ -17,7 +17,8 @@
 
 static void events(struct output *o)
 {
-	out_run_begin(o, 4);
+	out_run_begin(o, 6);
+	out_run_property(o, "seed", "0x<&>\"");
 	out_diag(o, "before any scenario: \"quoted\" <&>");
 	out_scenario_begin(o, 1, "passes", "a.json", 2);
 	out_diag(o, "two lines\nof diagnostics");
@@ -33,6 +34,14 @@ static void events(struct output *o)
 	out_scenario_end(o, 3, "skipped", "c.json", RESULT_SKIP, "needs 1 device(s)", 0);
 	out_diag(o, "between scenarios");
 	out_scenario_end(o, 4, "interrupted & gone", NULL, RESULT_ERROR, "interrupted", 0);
+	out_scenario_begin(o, 5, "known <limitation>", "d.json", 1);
+	out_step_result(o, 1, "check", RESULT_FAIL, "2 bytes differ");
+	out_scenario_end_known(o, 5, "known <limitation>", "d.json", RESULT_XFAIL, "2 bytes differ",
+			       "no fix yet: \"quoted\" & <https://lore.kernel.org/x>", 250000000ull);
+	out_scenario_begin(o, 6, "fixed", "e.json", 1);
+	out_step_result(o, 1, "check", RESULT_PASS, NULL);
+	out_scenario_end_known(o, 6, "fixed", "e.json", RESULT_XPASS, "known limitation did not show",
+			       "was broken\nuntil 7.3", 0);
 	out_run_end(o);
 }
 
@@ -75,7 +84,7 @@ static void check_json(const char *text)
 	CHECK(json_integer_value(json_object_get(doc, "format")) == 1);
 	CHECK(!strcmp(json_string_value(json_object_get(doc, "iommutest_version")), IOMMUTEST_VERSION));
 	sc = json_object_get(doc, "scenarios");
-	CHECK(json_array_size(sc) == 4);
+	CHECK(json_array_size(sc) == 6);
 	CHECK(json_array_size(json_object_get(json_array_get(sc, 0), "steps")) == 2);
 	CHECK(json_array_size(json_object_get(json_array_get(sc, 0), "diagnostics")) == 2);
 	CHECK(!strcmp(json_string_value(json_object_get(json_array_get(sc, 1), "name")), "fails <\"&\">"));
@@ -84,12 +93,21 @@ static void check_json(const char *text)
 	CHECK(json_is_null(json_object_get(json_array_get(sc, 3), "file")));
 	CHECK(!strcmp(json_string_value(json_object_get(json_array_get(sc, 2), "result")), "skip"));
 	CHECK(!strcmp(json_string_value(json_object_get(json_array_get(sc, 3), "result")), "error"));
+	CHECK(!strcmp(json_string_value(json_object_get(json_array_get(sc, 4), "result")), "xfail"));
+	CHECK(!strcmp(json_string_value(json_object_get(json_array_get(sc, 4), "reason")), "2 bytes differ"));
+	CHECK(!strncmp(json_string_value(json_object_get(json_array_get(sc, 4), "known_limitation")),
+		       "no fix yet", 10));
+	CHECK(!strcmp(json_string_value(json_object_get(json_array_get(sc, 5), "result")), "xpass"));
+	CHECK(json_is_null(json_object_get(json_array_get(sc, 0), "known_limitation")));
+	CHECK(!strcmp(json_string_value(json_object_get(doc, "seed")), "0x<&>\""));
 	CHECK(json_array_size(json_object_get(doc, "diagnostics")) == 2);
 	tot = json_object_get(doc, "totals");
 	CHECK(json_integer_value(json_object_get(tot, "pass")) == 1 &&
 	      json_integer_value(json_object_get(tot, "fail")) == 1 &&
 	      json_integer_value(json_object_get(tot, "skip")) == 1 &&
-	      json_integer_value(json_object_get(tot, "error")) == 1);
+	      json_integer_value(json_object_get(tot, "error")) == 1 &&
+	      json_integer_value(json_object_get(tot, "xfail")) == 1 &&
+	      json_integer_value(json_object_get(tot, "xpass")) == 1);
 	json_decref(doc);
 }
 

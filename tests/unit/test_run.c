@@ -51,6 +51,11 @@ struct run_case {
 	bool every_scenario_fails;
 	/* only where fault injection is unavailable (what the golden file shows) */
 	bool without_fault_injection;
+	/* iommutest run --xfail, --seed, --repeat, --until-fail */
+	struct known_limitation xfail[4];
+	uint64_t seed;
+	unsigned int repeat;
+	bool until_fail;
 };
 
 static const struct run_case cases[] = {
@@ -101,6 +106,20 @@ static const struct run_case cases[] = {
 	{ .name = "engine-flicker", .exit_code = 1, .formats = FMT_KTAP, .every_scenario_fails = true,
 	  .engine_misbehaviour = FAKE_ENGINE_FLICKER,
 	  .scenarios = { "dma-fake-faults", "dma-fake-bytes" } },
+	/* known limitations: a listed failure is XFAIL, a listed pass XPASS, a listed skip a SKIP;
+	 * none fails the run */
+	{ .name = "xfail", .devices = { "mock" }, .exit_code = 0, .formats = FMT_ALL,
+	  .scenarios = { "check-mismatch-pattern", "check-match", "skip-feature", "dma-mock" },
+	  .xfail = { { "check-mismatch-pattern", "the pattern is wrong on purpose (example.org/1)" },
+		     { "check-match", "fixed by commit 0123456789ab (\"a subject\")" },
+		     { "skip-feature", "skips anyway" } } },
+	/* every scenario twice, "NAME #I", repetition I with seed 0x10 + I - 1 */
+	{ .name = "repeat", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP | FMT_JSON,
+	  .seed = 0x10, .repeat = 2, .scenarios = { "check-match", "skip-devices" } },
+	/* stopped at the first failure: the rest of the plan (3 repetitions) SKIP, how to run it again */
+	{ .name = "until-fail", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .seed = 0xfffffffffffffffe, .repeat = 3, .until_fail = true,
+	  .scenarios = { "check-match", "hw-info", "hw-info-mismatch" } },
 };
 
 static const struct format {
@@ -120,6 +139,12 @@ static void norm_run_begin(struct output *o, unsigned int n)
 {
 	if (wrapped->run_begin)
 		wrapped->run_begin(o, n);
+}
+
+static void norm_run_property(struct output *o, const char *name, const char *value)
+{
+	if (wrapped->run_property)
+		wrapped->run_property(o, name, value);
 }
 
 static void norm_scenario_begin(struct output *o, unsigned int idx, const char *name,
@@ -172,10 +197,10 @@ static void norm_diag(struct output *o, int nested, const char *line)
 }
 
 static void norm_scenario_end(struct output *o, unsigned int idx, const char *name, const char *file,
-			      enum result r, const char *reason, uint64_t duration_ns)
+			      enum result r, const char *reason, const char *known, uint64_t duration_ns)
 {
 	if (wrapped->scenario_end)
-		wrapped->scenario_end(o, idx, name, file, r, reason, 0);
+		wrapped->scenario_end(o, idx, name, file, r, reason, known, 0);
 }
 
 static void norm_run_end(struct output *o, const struct totals *t)
@@ -187,6 +212,7 @@ static void norm_run_end(struct output *o, const struct totals *t)
 static const struct output_ops normalized = {
 	.name = "normalized",
 	.run_begin = norm_run_begin,
+	.run_property = norm_run_property,
 	.scenario_begin = norm_scenario_begin,
 	.step_result = norm_step_result,
 	.diag = norm_diag,
@@ -252,13 +278,16 @@ static int run_once(const struct run_case *rc, const char *fmt, unsigned int ker
 {
 	struct scenario *scs[MAX_SCENARIOS];
 	struct output out = { .ops = &normalized };
-	struct run_opts opts = { .bdfs = rc->devices };
+	struct run_opts opts = { .bdfs = rc->devices, .xfail = rc->xfail, .seed = rc->seed,
+				 .repeat = rc->repeat, .until_fail = rc->until_fail };
 	size_t n, len = 0;
 	char *raw = NULL;
 	int ret;
 
 	while (opts.nbdfs < ARRAY_SIZE(rc->devices) && rc->devices[opts.nbdfs])
 		opts.nbdfs++;
+	while (opts.nxfail < ARRAY_SIZE(rc->xfail) && rc->xfail[opts.nxfail].scenario)
+		opts.nxfail++;
 	wrapped = output_find(fmt);
 	if (!wrapped)
 		return -EINVAL;
