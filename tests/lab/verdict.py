@@ -4,6 +4,7 @@
     verdict.py --profile NAME --log SERIAL-LOG [--qemu-rc N] [--timeout S] [--qemu-stderr FILE]
                [--scenarios DIR] [--disk-before IMG --disk-after IMG] [--kselftest]
                [--kselftest-skip REASON] [--log-name NAME] [--entries FILE] [--profiles FILE]
+               [--known FILE]
     verdict.py --check-markers GUEST-INIT     the entries' markers are the ones guest-init prints
     verdict.py --check-profiles SCENARIO-DIR  every must-pass list is there and names scenarios
 
@@ -12,13 +13,18 @@ what the entry shows (the guest's KTAP nested, "# " diagnostics) and one line
 
     @@RESULT ok|fail|skip ENTRY-NAME [REASON]
 
-which tests/lab/run turns into the KTAP result line. Before the first entry: the guest's
-"@@LAB INFO" facts as "# PROFILE: ..." lines. What each entry requires is the table's last column
-(see tests/lab/entries); the must-pass lists are the profile's "must_pass": {KEY: [...]} in
-tests/lab/profiles.json (through tests/lab/profiles.py). Standard library only.
+which tests/lab/run turns into the KTAP result line; an entry that shows iommutest's KTAP also
+gets "@@COUNTS ENTRY-NAME xfail=N xpass=M" (its scenarios that were XFAIL and XPASS, which
+tests/lab/run totals). Before the first entry: the guest's "@@LAB INFO" facts as
+"# PROFILE: ..." lines. What each entry requires is the table's last column (see
+tests/lab/entries); the must-pass lists are the profile's "must_pass": {KEY: [...]} in
+tests/lab/profiles.json, the known limitations tests/lab/known-limitations.json (both through
+tests/lab/profiles.py): an XFAIL or XPASS scenario satisfies must_pass only where that file lists
+it for the profile. Standard library only.
 """
 
 import argparse
+import collections
 import hashlib
 import json
 import os
@@ -35,7 +41,7 @@ FAULT_RE = re.compile(r"DMAR: \[(DMA|INTR)|DMAR: DRHD: handling fault|DMAR:.*fau
                       r"event 0x[0-9a-f]+ received|arm-smmu-v3.*(event: |EVTQ overflow)")
 INJECTED_RE = re.compile(r"FAULT_INJECTION: forcing a failure")
 KERNEL_LINE_RE = re.compile(r"^\[ *[0-9]+\.[0-9]+\]")
-RESULT_RE = re.compile(r"^(ok|not ok) [0-9]+ (\S+)(?: # (SKIP|TODO)\b ?(.*))?$")
+RESULT_RE = re.compile(r"^(ok|not ok) [0-9]+ (\S+)(?: # (SKIP|TODO|XFAIL|XPASS)\b ?(.*))?$")
 WRITES_RE = re.compile(r"^\s*# nvme (\S+): ([0-9]+) Write\(s\) to LBAs ([0-9,-]+) \(([0-9]+)-byte blocks")
 KSELFTEST_PROGRAMS = ("iommufd", "iommufd_fail_nth")
 BLOCK = 512
@@ -201,14 +207,27 @@ def nest(lines, name, ind="    "):
     return out
 
 
+# a scenario's result line: "ok" or not, its directive (SKIP, TODO, XFAIL, XPASS or None) and the
+# directive's reason
+Result = collections.namedtuple("Result", "ok directive reason")
+
+
 def ktap_results(lines):
-    """{scenario: (ok, skip reason or None)} from the top level of a guest KTAP."""
+    """{scenario: Result} from the top level of a guest KTAP."""
     res = {}
     for line in lines:
         m = RESULT_RE.match(line)
         if m:
-            res[m.group(2)] = (m.group(1) == "ok", m.group(4) if m.group(3) == "SKIP" else None)
+            res[m.group(2)] = Result(m.group(1) == "ok", m.group(3), m.group(4))
     return res
+
+
+def result_counts(res):
+    """pass, fail, xfail, xpass, skip as the KTAP "# Totals:" line counts them"""
+    n = dict.fromkeys(("pass", "fail", "xfail", "xpass", "skip"), 0)
+    for r in res.values():
+        n["fail" if not r.ok else {"SKIP": "skip", "XFAIL": "xfail", "XPASS": "xpass"}.get(r.directive, "pass")] += 1
+    return n
 
 
 # --- the scratch disk -----------------------------------------------------------------------------
@@ -287,9 +306,12 @@ def disk_check(name, lines, before_path, after_path):
 
 # --- the verdicts ---------------------------------------------------------------------------------
 class Verdict:
-    def __init__(self, args, entries, profiles):
+    def __init__(self, args, entries, profiles, known):
         self.a, self.entries = args, entries
         self.profile = profiles.get(args.profile, {"flags": [], "must_pass": {}})
+        # the profile's known limitations: {scenario: reason (reference)}
+        self.known = {k["scenario"]: f"{k['reason']} ({k['reference']})" for k in known
+                      if k["profile"] == args.profile}
         with open(args.log, encoding="utf-8", errors="replace", newline="") as f:  # CRs as they are
             self.boot = Boot(f.read(), args.qemu_rc)
         self.log = args.log_name or args.log
@@ -321,6 +343,7 @@ class Verdict:
         if e.output == "ktap":
             for l in nest(lines, name):
                 self.out(l)
+            self.known_limitations_summary(name, lines)
         elif e.output == "kv":
             for l in lines:
                 self.out(f"# {name}: {l}")
@@ -462,18 +485,41 @@ class Verdict:
             return "fail", f"{e.what} exited {rc}, serial log: {log}"
         return "ok", None
 
+    def known_limitations_summary(self, name, lines):
+        """The entry's scenarios counted as "# Totals:" counts them; each XFAIL and XPASS named
+        (an XPASS: the known limitation did not show); "@@COUNTS" for tests/lab/run."""
+        res = ktap_results(lines)
+        if not res:
+            return
+        n = result_counts(res)
+        self.out(f"# {name}: scenarios pass:{n['pass']} fail:{n['fail']} xfail:{n['xfail']} "
+                 f"xpass:{n['xpass']} skip:{n['skip']}")
+        for scenario, r in res.items():
+            listed = "" if scenario in self.known else \
+                f" (not a known limitation of {self.a.profile} in known-limitations.json)"
+            if r.ok and r.directive == "XFAIL":
+                self.out(f"# {name}: XFAIL {scenario}: {r.reason}{listed}")
+            elif r.ok and r.directive == "XPASS":
+                self.out(f"# {name}: XPASS {scenario}: the known limitation did not show: remove it from "
+                         f"tests/lab/known-limitations.json when a kernel fixes it{listed}")
+        self.out(f"@@COUNTS {name} xfail={n['xfail']} xpass={n['xpass']}")
+
     def require_must_pass(self, e, lines):
         want = self.profile["must_pass"].get(e.key, [])
         if self.ran is not None:
             want = [w for w in want if w in self.ran]  # --scenarios DIR: what DIR holds
         res, bad = ktap_results(lines), []
         for w in want:
-            if w not in res:
+            r = res.get(w)
+            if r is None:
                 bad.append(f"{w} (no result)")
-            elif not res[w][0]:
+            elif not r.ok:
                 bad.append(f"{w} (not ok)")
-            elif res[w][1] is not None:
-                bad.append(f"{w} (SKIP: {res[w][1]})")
+            elif r.directive == "SKIP":
+                bad.append(f"{w} (SKIP: {r.reason})")
+            elif r.directive in ("XFAIL", "XPASS") and w not in self.known:
+                bad.append(f"{w} ({r.directive}, not a known limitation of {self.a.profile} "
+                           f"in known-limitations.json)")
         if bad:
             return "fail", f"{len(bad)} must-pass scenario(s) did not pass: " + "; ".join(bad[:4]) + \
                 ("; ..." if len(bad) > 4 else "")
@@ -485,7 +531,7 @@ class Verdict:
         self.kself = None
         if "DMESG kselftest" not in b.sections:
             return
-        k_pass = k_fail = k_skip = 0
+        k_pass = k_fail = k_skip = k_xfail = k_xpass = 0
         self.out("    KTAP version 1")
         self.out(f"    # Subtest: {name}")
         self.out(f"    1..{len(KSELFTEST_PROGRAMS)}")
@@ -499,15 +545,21 @@ class Verdict:
             elif krc == "4":
                 self.out(f"    ok {no} {t} # SKIP all skipped")
                 k_skip += 1
+            elif krc == "2":  # kselftest.h KSFT_XFAIL, KSFT_XPASS: not failures
+                self.out(f"    ok {no} {t} # XFAIL exit 2 (KSFT_XFAIL)")
+                k_xfail += 1
+            elif krc == "3":
+                self.out(f"    ok {no} {t} # XPASS exit 3 (KSFT_XPASS)")
+                k_xpass += 1
             else:
                 self.out(f"    not ok {no} {t}")
                 k_fail += 1
-        self.out(f"    # Totals: pass:{k_pass} fail:{k_fail} xfail:0 xpass:0 skip:{k_skip} error:0")
+        self.out(f"    # Totals: pass:{k_pass} fail:{k_fail} xfail:{k_xfail} xpass:{k_xpass} skip:{k_skip} error:0")
         dm = b.section("DMESG kselftest")
         diags, bugs = scan_diags(name, dm, dm)
         for l in diags:
             self.out(l)
-        self.kself = (k_pass, k_fail, bugs)
+        self.kself = (k_pass + k_xfail + k_xpass, k_fail, bugs)
 
     def kselftest(self, name):
         if getattr(self, "kself", None) is None:
@@ -540,8 +592,11 @@ def check_markers(entries, guest_init):
     return errs
 
 
-def check_profiles(entries, profiles, scenario_dir):
+def check_profiles(entries, profiles, known, scenario_dir):
     names, errs = scenario_names(scenario_dir), []
+    for i, k in enumerate(known):
+        if k["scenario"] not in names:
+            errs.append(f"known-limitations.json: [{i}]: {k['scenario']} is no scenario in {scenario_dir}")
     keys = {e.key: e for e in entries}
     for p, prof in profiles.items():
         for e in entries:
@@ -563,6 +618,8 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--entries", default=os.path.join(HERE, "entries"))
     ap.add_argument("--profiles", default=profiles_file.PATH)
+    ap.add_argument("--known", default=profiles_file.KNOWN_PATH,
+                    help="the known limitations (default tests/lab/known-limitations.json)")
     ap.add_argument("--profile")
     ap.add_argument("--log", help="the serial log of the boot")
     ap.add_argument("--log-name", help="how reasons name the serial log (default: --log)")
@@ -587,9 +644,10 @@ def main():
                 print(e.suffix)
         return 0
     profiles = load_profiles(a.profiles)
+    known = profiles_file.load_known(list(profiles), a.known)
     if a.check_markers or a.check_profiles:
         errs = (check_markers(entries, a.check_markers) if a.check_markers else []) + \
-               (check_profiles(entries, profiles, a.check_profiles) if a.check_profiles else [])
+               (check_profiles(entries, profiles, known, a.check_profiles) if a.check_profiles else [])
         for e in errs:
             print(e, file=sys.stderr)
         return 1 if errs else 0
@@ -597,7 +655,7 @@ def main():
         ap.error("--profile and --log are required")
     if a.profile not in profiles:
         ap.error(f"no profile {a.profile} in {a.profiles}")
-    Verdict(a, entries, profiles).run()
+    Verdict(a, entries, profiles, known).run()
     return 0
 
 
