@@ -600,6 +600,10 @@ enum result stream_end(struct stream *s, enum result r, uint64_t iterations, cha
 		  (unsigned long long)s->issued, (unsigned long long)s->reaped,
 		  (unsigned long long)s->ioctls_in_flight, (unsigned long long)s->in_flight_sum,
 		  (unsigned long long)s->inside);
+	if (s->ioctls)
+		step_note(rc, "%s: under load: %.0f replace(s)/s, %.2f transfer(s) in flight per ioctl",
+			  s->st->path, (double)(rc->replaces - s->replaces0) * 1e9 / (double)(now_ns() - s->t0 + 1),
+			  (double)s->in_flight_sum / (double)s->ioctls);
 	if (s->refused)
 		step_note(rc, "%s: %llu start(s) refused by the engine while nothing translated the IOVA",
 			  s->st->path, (unsigned long long)s->refused);

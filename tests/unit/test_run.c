@@ -13,7 +13,7 @@
  *        test_run TESTS_DIR --update [CASE...]  (re)write the golden files
  *
  * What varies from run to run is normalized before comparing: scenario durations are 0, the
- * transfer rate is "RATE", a stream's seconds "T", the version "@VERSION@".
+ * transfer and replace rates are "RATE", a stream's seconds "T", the version "@VERSION@".
  */
 #include <dirent.h>
 #include <errno.h>
@@ -161,16 +161,17 @@ static void norm_step_result(struct output *o, unsigned int idx, const char *nam
 		wrapped->step_result(o, idx, name, r, reason);
 }
 
-/* a stream's "...: 0.3 s, ..." -> "...: T s, ...": its duration */
-static const char *norm_seconds(const char *line, char *buf, size_t len)
+/* the number before the first token in line -> repl: a stream's "0.3 s, " and "812 replace(s)/s" */
+static const char *norm_number(const char *line, const char *token, const char *repl, char *buf,
+			       size_t len)
 {
-	const char *at = strstr(line, " s, "), *digits = at;
+	const char *at = strstr(line, token), *digits = at;
 
 	while (at && digits > line && ((digits[-1] >= '0' && digits[-1] <= '9') || digits[-1] == '.'))
 		digits--;
 	if (!at || digits == at || digits == line || digits[-1] != ' ')
 		return line;
-	snprintf(buf, len, "%.*sT%s", (int)(digits - line), line, at);
+	snprintf(buf, len, "%.*s%s%s", (int)(digits - line), line, repl, at);
 	return buf;
 }
 
@@ -179,11 +180,12 @@ static void norm_diag(struct output *o, int nested, const char *line)
 {
 	static const char rate[] = " transfer(s)/s";
 	const char *at, *digits;
-	char buf[2048], secs[2048];
+	char buf[2048], secs[2048], reps[2048];
 
 	if (!wrapped->diag)
 		return;
-	line = norm_seconds(line, secs, sizeof(secs));
+	line = norm_number(line, " s, ", "T", secs, sizeof(secs));
+	line = norm_number(line, " replace(s)/s", "RATE", reps, sizeof(reps));
 	at = strstr(line, rate);
 	digits = at;
 	while (at && digits > line && digits[-1] >= '0' && digits[-1] <= '9')
