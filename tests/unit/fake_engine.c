@@ -129,7 +129,7 @@ static int fake_async_poll(struct dma_engine *e, struct dma_completion *done)
 	struct fake_engine *f = e->priv;
 
 	for (size_t i = 0; i < FAKE_ENGINE_QUEUE; i++)
-		if (f->q[i].busy && f->q[i].polls >= 1)
+		if (f->q[i].busy && (f->q[i].polls >= 1 || (misbehaviour & FAKE_ENGINE_INSTANT)))
 			return fake_async_complete(e, &f->q[i], done);
 	for (size_t i = 0; i < FAKE_ENGINE_QUEUE; i++)
 		f->q[i].polls += f->q[i].busy;

@@ -23,6 +23,8 @@ enum fake_engine_misbehaviour {
 					   * (flicker.h) */
 	FAKE_ENGINE_LOSE_IN_FLIGHT = 1 << 4, /* every other asynchronous transfer completes
 					      * having moved nothing (the synchronous ones work) */
+	FAKE_ENGINE_INSTANT = 1 << 5, /* asynchronous transfers complete at once: none is still
+				       * in flight when the next step runs (a stream is inconclusive) */
 };
 
 /* Make every fake engine misbehave so from now on (0: behave). */

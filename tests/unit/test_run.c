@@ -97,6 +97,8 @@ static const struct run_case cases[] = {
 	  .scenarios = { "dma-fake-faults", "dma-fake-bytes", "dma-fault-expected", "stream-replace" } },
 	{ .name = "engine-lose-in-flight", .exit_code = 1, .formats = FMT_KTAP, .every_scenario_fails = true,
 	  .engine_misbehaviour = FAKE_ENGINE_LOSE_IN_FLIGHT, .scenarios = { "stream-replace" } },
+	{ .name = "engine-instant", .exit_code = 1, .formats = FMT_KTAP, .every_scenario_fails = true,
+	  .engine_misbehaviour = FAKE_ENGINE_INSTANT, .scenarios = { "stream-replace" } },
 	{ .name = "engine-hide-faults", .exit_code = 1, .formats = FMT_KTAP, .every_scenario_fails = true,
 	  .engine_misbehaviour = FAKE_ENGINE_HIDE_FAULTS,
 	  .scenarios = { "dma-fake-faults", "dma-fault-expected" } },
