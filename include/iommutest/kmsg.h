@@ -21,6 +21,7 @@ struct iommu_fault {
 	bool has_dir;
 	char reason[96]; /* "F_TRANSLATION", "C_BAD_STE", "IO_PAGE_FAULT", "fault reason 0x5b SM: ..." */
 	uint64_t seq;    /* the /dev/kmsg sequence number; 0 for a line without a record header */
+	uint64_t usec;   /* its /dev/kmsg timestamp (microseconds since boot); 0 without a header */
 };
 
 /*

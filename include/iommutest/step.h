@@ -126,11 +126,19 @@ struct rt_object {
 enum verdict { VERDICT_NONE, VERDICT_FAIL, VERDICT_SKIP };
 
 #define RT_FAULTS_KEPT 16
+#define RUN_LOG_RECENT 16
+
+/* the kernel log for the whole run: its reader, and when the IOMMU's last reports came */
+struct run_log {
+	struct kmsg_reader kmsg;
+	int err;                          /* 0, or why it cannot be read (-errno) */
+	uint64_t recent[RUN_LOG_RECENT];  /* timestamps (us since boot) of the last reports, a ring */
+	size_t nrecent;                   /* reports ever seen (the ring holds the last ones) */
+};
 
 /* the IOMMU fault reports of the current window (rt_faults_window) */
 struct rt_faults {
-	struct kmsg_reader kmsg;
-	int err;                  /* 0, or why the kernel log cannot be read (-errno) */
+	struct run_log *log;      /* the run's; NULL in a context without one (none is read) */
 	uint64_t total, other;    /* in the window; other: for no device of the scenario */
 	uint64_t *per_device;     /* per device slot (sc->devices order) */
 	struct rt_fault {
@@ -190,6 +198,12 @@ int64_t rt_faults_for(struct run_ctx *rc, const struct test_device *d, uint64_t 
 		      unsigned int wait_ms, struct iommu_fault *first);
 /* A diagnostic naming the window's reports (count per device and the first ones), if any. */
 void rt_faults_note(struct run_ctx *rc, const char *during);
+/*
+ * Before a DMA whose fault report a step needs: the kernel prints IOMMU faults ratelimited (10
+ * per 5 s per call site), so when that many came in the last 5 s, wait until a new report would
+ * be printed. Returns how many ms it waited.
+ */
+unsigned int rt_faults_make_heard(struct run_ctx *rc);
 
 /* A "phys:BUF" argument: the buffer's physical address (root); a failure is reported with
  * step_skip/step_fail and 0 returned. */

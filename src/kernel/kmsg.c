@@ -100,16 +100,16 @@ static void take_device(const char *s, size_t len, struct iommu_fault *f)
  * A /dev/kmsg record header "PRIO,SEQ,USEC,FLAGS[,caller=T1];": the text after it, or NULL.
  * PRIO is facility << 3 | level.
  */
-static const char *after_record_header(const char *line, uint64_t *prio, uint64_t *seq)
+static const char *after_record_header(const char *line, uint64_t *prio, uint64_t *seq,
+				       uint64_t *usec)
 {
 	const char *p = line;
-	uint64_t usec;
 
 	if (!take_number(&p, 10, prio) || *p++ != ',')
 		return NULL;
 	if (!take_number(&p, 10, seq) || *p++ != ',')
 		return NULL;
-	if (!take_number(&p, 10, &usec) || *p != ',')
+	if (!take_number(&p, 10, usec) || *p != ',')
 		return NULL;
 	p = strchr(p, ';');
 	return p ? p + 1 : NULL;
@@ -144,7 +144,7 @@ static const char *after_bracket(const char *p, bool timestamp)
 static const char *message_of(const char *line, struct log_line *out)
 {
 	uint64_t prio;
-	const char *p = after_record_header(line, &prio, &out->fault.seq);
+	const char *p = after_record_header(line, &prio, &out->fault.seq, &out->fault.usec);
 	const char *caller;
 
 	if (p) {
@@ -152,6 +152,7 @@ static const char *message_of(const char *line, struct log_line *out)
 		return prio >> 3 ? NULL : p;
 	}
 	out->fault.seq = 0;
+	out->fault.usec = 0;
 	p = after_bracket(line, true);
 	if (!p)
 		return line;

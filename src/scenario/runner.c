@@ -82,6 +82,7 @@ static void fault_seen(void *ctx, const struct iommu_fault *f)
 	struct rt_faults *w = &rc->faults;
 	int slot = fault_slot(rc, f);
 
+	w->log->recent[w->log->nrecent++ % RUN_LOG_RECENT] = f->usec;
 	w->total++;
 	if (slot >= 0)
 		w->per_device[slot]++;
@@ -93,8 +94,8 @@ static void fault_seen(void *ctx, const struct iommu_fault *f)
 
 static void faults_read(struct run_ctx *rc)
 {
-	if (!rc->faults.err && rc->faults.per_device)
-		kmsg_read_faults(&rc->faults.kmsg, fault_seen, rc);
+	if (rc->faults.log && !rc->faults.log->err && rc->faults.per_device)
+		kmsg_read_faults(&rc->faults.log->kmsg, fault_seen, rc);
 }
 
 static void faults_reset(struct rt_faults *w, size_t ndevices)
@@ -121,8 +122,10 @@ int64_t rt_faults_for(struct run_ctx *rc, const struct test_device *d, uint64_t 
 	const struct timespec tick = { .tv_nsec = 2000000 };
 	int slot = -1;
 
-	if (w->err)
-		return w->err;
+	if (!w->log)
+		return -ENOENT;
+	if (w->log->err)
+		return w->log->err;
 	for (size_t i = 0; i < rc->sc->ndevices; i++)
 		if (rc->objs[rc->sc->devices[i].sym].dev == d)
 			slot = (int)i;
@@ -146,6 +149,40 @@ int64_t rt_faults_for(struct run_ctx *rc, const struct test_device *d, uint64_t 
 			return n;
 		nanosleep(&tick, NULL); /* the IOMMU driver's fault handler may run later */
 	}
+}
+
+#define RATELIMIT_BURST 10           /* the kernel's DEFAULT_RATELIMIT_BURST */
+#define RATELIMIT_INTERVAL_US 5000000 /* DEFAULT_RATELIMIT_INTERVAL */
+
+unsigned int rt_faults_make_heard(struct run_ctx *rc)
+{
+	struct run_log *log = rc->faults.log;
+	struct timespec ts;
+	uint64_t now, oldest = UINT64_MAX;
+	unsigned int in_window = 0, waited;
+
+	faults_read(rc);
+	if (!log || log->err || clock_gettime(CLOCK_MONOTONIC, &ts))
+		return 0;
+	now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	for (size_t i = 0; i < RUN_LOG_RECENT && i < log->nrecent; i++) {
+		uint64_t t = log->recent[i];
+
+		if (t && t + RATELIMIT_INTERVAL_US > now) {
+			in_window++;
+			if (t < oldest)
+				oldest = t;
+		}
+	}
+	if (in_window < RATELIMIT_BURST / 2)
+		return 0;
+	/* past the interval that began at the oldest of them, plus a margin */
+	waited = (unsigned int)((oldest + RATELIMIT_INTERVAL_US + 100000 - now) / 1000);
+	ts = (struct timespec){ .tv_sec = waited / 1000, .tv_nsec = (long)(waited % 1000) * 1000000 };
+	nanosleep(&ts, NULL);
+	faults_read(rc);
+	faults_reset(&rc->faults, rc->sc->ndevices); /* what came meanwhile is not the step's */
+	return waited;
 }
 
 void rt_faults_note(struct run_ctx *rc, const char *during)
@@ -172,9 +209,9 @@ void rt_faults_note(struct run_ctx *rc, const char *during)
 		n = snprintf(line + off, sizeof(line) - off, "%s%s", i ? "; " : ": ", one);
 		off += n > 0 ? (size_t)n : 0;
 	}
-	if (w->kmsg.suppressed && off < sizeof(line))
+	if (w->log->kmsg.suppressed && off < sizeof(line))
 		snprintf(line + off, sizeof(line) - off, " (%llu more suppressed by the kernel's ratelimit so far)",
-			 (unsigned long long)w->kmsg.suppressed);
+			 (unsigned long long)w->log->kmsg.suppressed);
 	out_diag(rc->out, "%s", line); /* also under a stream's muted iterations */
 }
 
@@ -664,8 +701,6 @@ static void teardown(struct run_ctx *rc)
 	}
 	free(rc->objs);
 	free(rc->maps);
-	if (rc->faults.per_device && !rc->faults.err)
-		kmsg_close(&rc->faults.kmsg);
 	free(rc->faults.per_device);
 }
 
@@ -837,7 +872,6 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 		snprintf(why, len, "out of memory");
 		return RESULT_ERROR;
 	}
-	rc->faults.err = kmsg_open(&rc->faults.kmsg);
 	ret = setup_buffers(rc);
 	if (ret) {
 		snprintf(why, len, "allocating buffers: %s", strerror(-ret));
@@ -865,6 +899,7 @@ struct repetition {
 	unsigned int number; /* from 1 */
 	unsigned int count;  /* repetitions planned */
 	uint64_t seed;       /* the run's seed + number - 1 */
+	struct run_log *log; /* the run's kernel log */
 };
 
 /* the known limitation the run lists for the scenario called name (--xfail), or NULL */
@@ -906,7 +941,8 @@ static enum result run_one(const struct scenario *sc, const char *name,
 			   const struct repetition *rep, unsigned int idx, unsigned int n,
 			   const struct run_opts *opts, struct output *out)
 {
-	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out, .seed = rep->seed };
+	struct run_ctx rc = { .sc = sc, .iommufd = -1, .out = out, .seed = rep->seed,
+			       .faults = { .log = rep->log } };
 	enum result overall = RESULT_PASS, r;
 	char why[1024] = "", first[1024] = "", label[256];
 	uint64_t t0 = now_ns();
@@ -989,15 +1025,18 @@ int run_scenarios(struct scenario *const *scs, size_t n, const struct run_opts *
 	uint64_t planned = (uint64_t)n * count;
 	bool failed = false, stopped = false;
 	char seed[32], name[160];
+	struct run_log log = { 0 };
 
 	if ((unsigned int)planned != planned)
 		return -E2BIG;
 	out_run_begin(out, (unsigned int)planned);
 	snprintf(seed, sizeof(seed), "0x%016llx", (unsigned long long)opts->seed);
 	out_run_property(out, "seed", seed);
+	/* the kernel log from here on: the IOMMU's fault reports during the run */
+	log.err = kmsg_open(&log.kmsg);
 	for (unsigned int number = 1; number <= count; number++) {
 		struct repetition rep = { .number = number, .count = count,
-					  .seed = opts->seed + (number - 1) };
+					  .seed = opts->seed + (number - 1), .log = &log };
 
 		for (size_t i = 0; i < n; i++) {
 			const struct scenario *sc = scs[i];
@@ -1031,6 +1070,8 @@ int run_scenarios(struct scenario *const *scs, size_t n, const struct run_opts *
 	}
 	progress(opts, 0, 0, NULL, NULL);
 	fault_knobs_restore();
+	if (!log.err)
+		kmsg_close(&log.kmsg);
 	out_run_end(out);
 	return 0;
 }
