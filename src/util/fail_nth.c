@@ -16,12 +16,19 @@
 /*
  * failslab and fail_page_alloc ignore sleeping (GFP_KERNEL) allocations by default, which are
  * nearly all of iommufd's: while fail_nth is in use they must not (debugfs, as the kernel's own
- * iommufd_fail_nth test sets them). The previous values come back at the end of the run.
+ * iommufd_fail_nth test sets them). Each injected fault is logged in one line, without the stack
+ * dump (verbose 2, the default, prints ~30 lines a fault: a stream of failing replaces would fill
+ * the kernel log). The previous values come back at the end of the run.
  */
-static const char *const fault_knobs[] = {
-	"/sys/kernel/debug/failslab/ignore-gfp-wait",
-	"/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait",
-	"/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem",
+static const struct {
+	const char *path, *value;
+} fault_knobs[] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", "1" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", "1" },
+	{ "/sys/kernel/debug/fail_iommufd/verbose", "1" },
 };
 static char fault_knob_saved[ARRAY_SIZE(fault_knobs)][8];
 static bool fault_knobs_set;
@@ -47,7 +54,8 @@ static int fault_knobs_setup(void)
 	if (fault_knobs_set)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(fault_knobs); i++)
-		if (knob_rw(fault_knobs[i], fault_knob_saved[i], sizeof(fault_knob_saved[i]), "N"))
+		if (knob_rw(fault_knobs[i].path, fault_knob_saved[i], sizeof(fault_knob_saved[i]),
+			    fault_knobs[i].value))
 			fault_knob_saved[i][0] = '\0'; /* absent (e.g. no FAIL_PAGE_ALLOC): leave it */
 	if (!fault_knob_saved[0][0])
 		return -ENOENT; /* failslab's knob is the one that matters */
@@ -59,7 +67,7 @@ void fault_knobs_restore(void)
 {
 	for (size_t i = 0; fault_knobs_set && i < ARRAY_SIZE(fault_knobs); i++)
 		if (fault_knob_saved[i][0])
-			knob_rw(fault_knobs[i], NULL, 0, fault_knob_saved[i]);
+			knob_rw(fault_knobs[i].path, NULL, 0, fault_knob_saved[i]);
 	fault_knobs_set = false;
 }
 
