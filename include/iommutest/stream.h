@@ -66,7 +66,7 @@ enum result stream_begin(struct run_ctx *rc, const struct step *st, struct strea
 			 size_t len);
 /* Whether the block's steps must run again: at least "repeat" iterations, and until every
  * transfer is issued. */
-bool stream_wants_more(const struct stream *s, uint64_t iterations_done);
+bool stream_wants_more(struct stream *s, uint64_t iterations_done);
 /* Around each step inside the block: keep the queue full and reap what completed (before), and
  * record the translation the step left and what completed while it ran (after). */
 void stream_before_step(struct stream *s, const struct step *st);

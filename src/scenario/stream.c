@@ -61,7 +61,7 @@ const struct arg_def stream_argdefs[] = {
 	  .help = "transfers kept in flight (at most the engine's queue depth and the slots)" },
 	[SA_TRANSFERS] = { .name = "transfers", .type = ARG_INT, .min = 1, .max = SCENARIO_MAX_EXEC_DMA,
 	  .required = true, .off = offsetof(struct stream_args, transfers),
-	  .help = "transfers to issue; the block's steps repeat until all are issued" },
+	  .help = "transfers to issue at least (more while the block has not run \"repeat\" times); the steps repeat until all are issued" },
 	[SA_DURATION] = { .name = "duration_ms", .type = ARG_INT, .min = 0, .max = 3600000, .def = "0",
 	  .off = offsetof(struct stream_args, duration_ms),
 	  .help = "stop issuing after this long (0: no limit), so one file suits fast and slow engines" },
@@ -162,6 +162,7 @@ struct stream {
 	struct dma_engine *e;
 	uint64_t iova, in_flight, seed, rng;
 	uint64_t transfers;         /* to issue: "transfers", or fewer when "duration_ms" ran out */
+	uint64_t iterations;        /* of the block's steps, begun */
 	uint8_t *ref;               /* dev_slots * length: the bytes of each device slot */
 	struct stream_xfer *xf;     /* per destination slot */
 	uint8_t *watch[STREAM_MAX_WATCH]; /* slot 0 in each watched buffer */
@@ -349,7 +350,12 @@ static void refill(struct stream *s)
 	s->refusing = false;
 	if (s->deadline && now_ns() > s->deadline)
 		s->transfers = s->issued; /* time is up: no more */
-	while (!s->broken[0] && s->busy < s->in_flight && s->issued < s->transfers) {
+	/* "transfers" at least; more while the block has not run its "repeat" iterations yet, so
+	 * every one of them has transfers in flight (within the scenario's DMA budget) */
+	while (!s->broken[0] && s->busy < s->in_flight &&
+	       (s->issued < s->transfers ||
+		(s->iterations < s->st->repeat && s->issued < SCENARIO_MAX_EXEC_DMA &&
+		 !(s->deadline && now_ns() > s->deadline)))) {
 		size_t j = (size_t)(next_rand(s) % s->a->slots);
 		uint32_t k = (uint32_t)(next_rand(s) % s->a->dev_slots);
 		struct dma_request rq;
@@ -381,8 +387,9 @@ static void refill(struct stream *s)
 	}
 }
 
-bool stream_wants_more(const struct stream *s, uint64_t iterations_done)
+bool stream_wants_more(struct stream *s, uint64_t iterations_done)
 {
+	s->iterations = iterations_done;
 	if (s->broken[0] || s->rc->verdict != VERDICT_NONE)
 		return false;
 	return iterations_done < s->st->repeat ||
