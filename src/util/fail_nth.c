@@ -44,7 +44,8 @@ static int knob_rw(const char *path, char *old, size_t oldlen, const char *val)
 		n = read(fd, old, oldlen - 1);
 		old[n > 0 ? n : 0] = '\0';
 	}
-	n = pwrite(fd, val, strlen(val), 0);
+	/* write(), not pwrite(): numeric debugfs attributes are not seekable (ESPIPE) */
+	n = write(fd, val, strlen(val));
 	close(fd);
 	return n < 0 ? -errno : 0;
 }
