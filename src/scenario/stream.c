@@ -215,13 +215,21 @@ static int current_state(struct stream *s, size_t *idx)
 			return 0;
 		}
 	}
-	if (s->nstates == STREAM_MAX_STATES)
+	if (s->nstates == STREAM_MAX_STATES) {
+		snprintf(s->broken, sizeof(s->broken), "more than %d distinct translations of the stream's IOVA",
+			 STREAM_MAX_STATES);
 		return -E2BIG;
+	}
 	s->state_va[s->nstates] = va;
 	s->state_watch[s->nstates] = va ? -2 : -1;
 	for (size_t w = 0; va && w < s->a->nwatch; w++)
 		if (s->watch[w] == va)
 			s->state_watch[s->nstates] = (int)w;
+	if (s->state_watch[s->nstates] == -2) {
+		/* a landing there could not be seen: the file must watch every buffer in play */
+		snprintf(s->broken, sizeof(s->broken), "the domain maps the stream's IOVA to memory that is not slot 0 of a watched buffer (add it to \"watch\", with \"watch_offset\" where slot 0 is)");
+		return -EINVAL;
+	}
 	*idx = s->nstates++;
 	return 0;
 }
@@ -267,7 +275,6 @@ static void judge(struct stream *s, size_t j, int result)
 	s->reaped++;
 	for (size_t w = 0; w < s->a->nwatch; w++) {
 		const uint8_t *p = s->watch[w] + j * len;
-
 		bool some = false;
 
 		if (!memcmp(p, want, len)) {
@@ -420,11 +427,8 @@ void stream_after_step(struct stream *s, const struct step *st)
 
 	(void)st;
 	/* first the translation the step left: a transfer that completed inside it may have used it */
-	if (current_state(s, &now)) {
-		snprintf(s->broken, sizeof(s->broken), "more than %d distinct translations of the stream's IOVA",
-			 STREAM_MAX_STATES);
-		return;
-	}
+	if (current_state(s, &now))
+		return; /* s->broken says why */
 	if (now != s->cur) {
 		s->cur = now;
 		for (uint64_t j = 0; j < s->a->slots; j++)
@@ -545,8 +549,9 @@ enum result stream_begin(struct run_ctx *rc, const struct step *st, struct strea
 	for (size_t w = 0; w < a->nwatch; w++)
 		memset(s->watch[w], STREAM_POISON, a->slots * a->length);
 	if (current_state(s, &s->cur)) {
+		snprintf(why, len, "%s (stream): %s", st->path, s->broken);
 		stream_free_rt(s);
-		return RESULT_ERROR;
+		return RESULT_FAIL;
 	}
 	rt_faults_window(rc); /* the block's IOMMU fault reports from here */
 	s->t0 = now_ns();
