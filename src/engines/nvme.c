@@ -69,6 +69,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "NVMe structures are l
 #define NVME_IOVA_TOP ((1ull << 47) - 1) /* below 128 TiB; lower where a domain needs it */
 #define NVME_IOVA_ALIGN (2ull << 20)
 #define NVME_CMD_TIMEOUT_MS 5000u
+#define NVME_SETTLE_US 100000 /* before resetting a controller that stopped with commands in flight */
 #define NVME_MAX_EXTENTS 24 /* LBA ranges of the Writes kept for the summary (the closest merge) */
 
 /* the engine's own memory: one region, one IOVA, every IOAS the device is attached to */
@@ -843,7 +844,17 @@ static const char *opc_name(uint8_t opc)
 static void async_fail_all(struct dma_engine *e)
 {
 	struct nvme *n = e->priv;
+	bool in_flight = false;
 
+	for (size_t i = 0; i < NVME_QDEPTH; i++)
+		in_flight |= n->async[i].busy;
+	/*
+	 * Let the commands it still has in hand settle before the reset: QEMU 10.0's controller
+	 * crashed (SIGSEGV in nvme_rw_complete_cb) when CC.EN went to 0 while the Reads of a
+	 * stream it could no longer complete were still in its block layer.
+	 */
+	if (in_flight)
+		pause_us(NVME_SETTLE_US);
 	quiesce(e);
 	for (size_t i = 0; i < NVME_QDEPTH; i++)
 		if (n->async[i].busy)
