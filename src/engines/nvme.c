@@ -230,6 +230,33 @@ static uint16_t submit(struct nvme *n, struct nvme_queue *sq, struct nvme_sqe *c
 	return cid;
 }
 
+/* a controller that reads all ones (gone) or reports a fatal status does no more work */
+static bool csts_fatal(uint32_t csts)
+{
+	return csts == UINT32_MAX || (csts & NVME_CSTS_CFS);
+}
+
+/*
+ * Take the entry at cq's head when its phase tag says it is new: true, its command id and status
+ * (with the phase bit), the head advanced and rung; false when nothing new was posted.
+ */
+static bool cq_take(struct nvme *n, struct nvme_queue *cq, uint16_t *cid, uint16_t *status)
+{
+	volatile struct nvme_cqe *c = (volatile struct nvme_cqe *)(cq->va + (size_t)cq->idx * 16);
+
+	if ((c->status & 1) != cq->phase)
+		return false;
+	io_rmb(); /* the rest of the entry after its phase tag */
+	*cid = c->cid;
+	*status = c->status;
+	if (++cq->idx == cq->depth) {
+		cq->idx = 0;
+		cq->phase = !cq->phase;
+	}
+	mmio_write32(n->bar, cq->db, cq->idx);
+	return true;
+}
+
 /*
  * The completion of command cid on cq: 0 with its status field, or -EIO (controller fatal
  * status, a stray completion) / -ETIMEDOUT with e->errmsg saying what was waited for.
@@ -241,20 +268,9 @@ static int reap(struct dma_engine *e, struct nvme_queue *cq, uint16_t cid, const
 	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000ull;
 
 	for (unsigned int spin = 0;; spin++) {
-		volatile struct nvme_cqe *c = (volatile struct nvme_cqe *)(cq->va + (size_t)cq->idx * 16);
-		uint16_t st = c->status;
+		uint16_t got, st;
 
-		if ((st & 1) == cq->phase) {
-			uint16_t got;
-
-			io_rmb(); /* the rest of the entry after its phase tag */
-			got = c->cid;
-			st = c->status;
-			if (++cq->idx == cq->depth) {
-				cq->idx = 0;
-				cq->phase = !cq->phase;
-			}
-			mmio_write32(n->bar, cq->db, cq->idx);
+		if (cq_take(n, cq, &got, &st)) {
 			if (got != cid) {
 				dma_engine_errmsg(e, "%s: a completion for command id %u arrived instead of %u",
 						  what, got, cid);
@@ -267,7 +283,7 @@ static int reap(struct dma_engine *e, struct nvme_queue *cq, uint16_t cid, const
 		if (spin % 64 == 63) {
 			uint32_t csts = mmio_read32(n->bar, NVME_REG_CSTS);
 
-			if (csts == UINT32_MAX || (csts & NVME_CSTS_CFS)) {
+			if (csts_fatal(csts)) {
 				dma_engine_errmsg(e, "%s: controller fatal status, CSTS 0x%x%s", what, csts,
 						  blocked_hint(e));
 				return -EIO;
@@ -919,10 +935,8 @@ static int nvme_async_start(struct dma_engine *e, const struct dma_request *rq)
 static int nvme_async_poll(struct dma_engine *e, struct dma_completion *done)
 {
 	struct nvme *n = e->priv;
-	struct nvme_queue *cq = &n->cq;
-	volatile struct nvme_cqe *ce = (volatile struct nvme_cqe *)(cq->va + (size_t)cq->idx * 16);
 	struct nvme_async_cmd *c;
-	uint16_t st = ce->status, cid;
+	uint16_t st, cid;
 	char buf[96];
 
 	for (size_t i = 0; i < NVME_QDEPTH; i++) {
@@ -933,12 +947,12 @@ static int nvme_async_poll(struct dma_engine *e, struct dma_completion *done)
 			return 0;
 		}
 	}
-	if (!n->live || (st & 1) != cq->phase) {
+	if (!n->live || !cq_take(n, &n->cq, &cid, &st)) {
 		/* CSTS now and then: each read is a trip to the device */
 		if (n->live && ++n->async_polls % 32 == 0) {
 			uint32_t csts = mmio_read32(n->bar, NVME_REG_CSTS);
 
-			if (csts == UINT32_MAX || (csts & NVME_CSTS_CFS)) {
+			if (csts_fatal(csts)) {
 				dma_engine_errmsg(e, "controller fatal status, CSTS 0x%x%s", csts, blocked_hint(e));
 				async_fail_all(e);
 				return nvme_async_poll(e, done);
@@ -946,14 +960,6 @@ static int nvme_async_poll(struct dma_engine *e, struct dma_completion *done)
 		}
 		return -EAGAIN;
 	}
-	io_rmb(); /* the rest of the entry after its phase tag */
-	cid = ce->cid;
-	st = ce->status;
-	if (++cq->idx == cq->depth) {
-		cq->idx = 0;
-		cq->phase = !cq->phase;
-	}
-	mmio_write32(n->bar, cq->db, cq->idx);
 	c = &n->async[cid % NVME_QDEPTH];
 	if (!c->busy) {
 		dma_engine_errmsg(e, "a completion for command id %u, which is not in flight", cid);
