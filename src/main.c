@@ -331,6 +331,24 @@ static int parse_device_arg(const char *arg, char *bdf, uint64_t *dma_mask)
 	return 0;
 }
 
+/* one PCI function fills one slot: a BDF given twice would be opened twice (mock devices are
+ * plugged anew for each -d mock) */
+static int check_device_unique(const struct cli *c, const char *bdf)
+{
+	const struct device_ops *provider = device_provider_for_spec(bdf, NULL);
+
+	if (provider && !provider->bindable)
+		return 0;
+	for (size_t i = 0; i < c->nbdfs; i++) {
+		if (!strcmp(c->bdfs[i], bdf)) {
+			fprintf(stderr, "iommutest: -d %s given twice: one device cannot fill two device slots\n",
+				bdf);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
@@ -360,7 +378,8 @@ static int parse_opts(int argc, char **argv, struct cli *c)
 				fprintf(stderr, "iommutest: at most %d devices\n", MAX_DEVICES);
 				return -EINVAL;
 			}
-			if (parse_device_arg(optarg, c->bdf_store[c->nbdfs], &c->dma_masks[c->nbdfs]))
+			if (parse_device_arg(optarg, c->bdf_store[c->nbdfs], &c->dma_masks[c->nbdfs]) ||
+			    check_device_unique(c, c->bdf_store[c->nbdfs]))
 				return -EINVAL;
 			c->bdfs[c->nbdfs] = c->bdf_store[c->nbdfs];
 			c->nbdfs++;
@@ -546,7 +565,9 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
-static void info_device(int iommufd, const char *spec)
+/* what `info` prints about one device; *facts gets what its provider found (iommu "" if it
+ * could not be opened) */
+static void info_device(int iommufd, const char *spec, struct device_facts *facts)
 {
 	struct test_device d = { 0 };
 	struct hw_info_result hw;
@@ -573,6 +594,11 @@ static void info_device(int iommufd, const char *spec)
 		       d.facts.device, d.facts.class_code, d.dev_id);
 	else
 		printf("  %s, iommufd dev_id %u\n", d.ops->title, d.dev_id);
+	*facts = d.facts;
+	printf("  IOMMU instance: %s", d.facts.iommu[0] ? d.facts.iommu : "(unknown: no sysfs iommu link)");
+	if (d.facts.iommu_group >= 0)
+		printf(", IOMMU group %d", d.facts.iommu_group);
+	printf("\n");
 	for (size_t i = 0; dma_engine_registry[i]; i++)
 		if (!dma_engine_registry[i]->probe(&d.facts))
 			printf("  DMA engine: %s\n", dma_engine_registry[i]->name);
@@ -623,8 +649,38 @@ out:
 	device_close(&d);
 }
 
+/* facts[i] is the first of the devices behind its IOMMU instance */
+static bool first_behind(const struct device_facts *facts, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(facts[j].iommu, facts[i].iommu))
+			return false;
+	return true;
+}
+
+/* with several devices: which IOMMU instance each is behind, one line per instance */
+static void info_topology(const struct cli *c, const struct device_facts *facts)
+{
+	size_t ninst = 0;
+
+	for (size_t i = 0; i < c->nbdfs; i++)
+		ninst += first_behind(facts, i);
+	printf("\n%zu devices behind %zu IOMMU instance(s)%s\n", c->nbdfs, ninst,
+	       ninst > 1 ? ": scenarios that require \"same_iommu\" skip with these" : "");
+	for (size_t i = 0; i < c->nbdfs; i++) {
+		if (!first_behind(facts, i))
+			continue;
+		printf("  %s:", facts[i].iommu[0] ? facts[i].iommu : "(unknown)");
+		for (size_t j = i; j < c->nbdfs; j++)
+			if (!strcmp(facts[j].iommu, facts[i].iommu))
+				printf(" %s", c->bdfs[j]);
+		printf("\n");
+	}
+}
+
 static int cmd_info(int argc, char **argv)
 {
+	struct device_facts facts[MAX_DEVICES] = { 0 };
 	struct bound_device bd[MAX_DEVICES] = { 0 };
 	const struct iommufd_feature *ft;
 	struct cli c = { 0 };
@@ -648,8 +704,10 @@ static int cmd_info(int argc, char **argv)
 	if (c.bind && bind_all(&c, bd))
 		rc = EXIT_FAIL;
 	for (size_t i = 0; rc == EXIT_PASS && i < c.nbdfs; i++)
-		info_device(fd, c.bdfs[i]);
+		info_device(fd, c.bdfs[i], &facts[i]);
 	close(fd);
+	if (rc == EXIT_PASS && c.nbdfs > 1)
+		info_topology(&c, facts);
 	if (c.bind && restore_all(&c, bd))
 		rc = EXIT_FAIL;
 	return rc;

@@ -30,6 +30,9 @@ struct device_facts {
 	bool bar_mmio;        /* its BARs can be mapped (vfio_bar_mmap on d->vdev) */
 	bool config_space;    /* its config space is reachable (d->vdev): bus mastering, capabilities */
 	bool iommufd_test_mock; /* a device of the IOMMUFD_TEST mock IOMMU: no DMA of its own */
+	/* the IOMMU instance it is behind, as /sys/class/iommu names it ("dmar0"); "" unknown */
+	char iommu[64];
+	int iommu_group;      /* its IOMMU group, -1 when it has none of its own to tell */
 };
 
 struct device_ops {

@@ -78,6 +78,8 @@ struct requirements {
 	struct field_list hw_fields; /* decoded hw_info fields that must hold (else SKIP) */
 	char **features; /* all of these iommufd features */
 	size_t nfeatures;
+	bool same_iommu;      /* all its devices behind one IOMMU instance */
+	bool separate_groups; /* no two of its devices in one IOMMU group */
 };
 
 struct buffer_def {

@@ -52,7 +52,9 @@ static int mock_dev_open(struct test_device *d, int iommufd)
 	struct hw_info_result hw;
 	int ret;
 
-	d->facts = (struct device_facts){ .iommufd_test_mock = true };
+	/* every mock device is behind the one mock IOMMU, each in a group of its own */
+	d->facts = (struct device_facts){ .iommufd_test_mock = true, .iommu = "iommufd_test_mock",
+					  .iommu_group = -1 };
 	ret = iommufd_ioas_alloc(iommufd, &d->mock_parking_ioas);
 	if (ret)
 		return ret;

@@ -8,6 +8,7 @@
 #include "iommutest/device.h"
 #include "iommutest/iommufd.h"
 #include "iommutest/log.h"
+#include "iommutest/sysfs_bind.h"
 
 /* every spec the providers before it left: main has checked it is a PCI address */
 static int vfio_dev_claim(const char *spec, struct test_device *d)
@@ -34,6 +35,8 @@ static int vfio_dev_open(struct test_device *d, int iommufd)
 		.bar_mmio = true,
 		.config_space = true,
 	};
+	if (pci_iommu_of(d->name, d->facts.iommu, sizeof(d->facts.iommu), &d->facts.iommu_group))
+		d->facts.iommu_group = -1; /* unknown: the runner says so where it matters */
 	d->dev_id = d->vdev.dev_id;
 	if (!iommufd_get_hw_info(iommufd, d->dev_id, &hw))
 		d->max_pasid_log2 = hw.max_pasid_log2;

@@ -39,21 +39,48 @@ static int sysfs_write(const char *path, const char *val)
 	return ret;
 }
 
-int pci_current_driver(const char *bdf, char *drv, size_t len)
+/* the last component of the symlink at path into buf ("" when there is no such link) */
+static int link_basename(const char *path, char *buf, size_t len)
 {
-	char link[128], target[PATH_MAX];
-	ssize_t n;
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
 
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", bdf);
-	n = readlink(link, target, sizeof(target) - 1);
 	if (n < 0) {
-		if (errno != ENOENT)
-			return -errno;
-		drv[0] = '\0';
-		return 0;
+		buf[0] = '\0';
+		return errno == ENOENT ? 0 : -errno;
 	}
 	target[n] = '\0';
-	snprintf(drv, len, "%s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+	snprintf(buf, len, "%s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+	return 0;
+}
+
+int pci_current_driver(const char *bdf, char *drv, size_t len)
+{
+	char link[128];
+
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", bdf);
+	return link_basename(link, drv, len);
+}
+
+int pci_iommu_of(const char *bdf, char *iommu, size_t len, int *group)
+{
+	char link[128], name[32];
+	char *end;
+	long g;
+	int ret;
+
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu", bdf);
+	ret = link_basename(link, iommu, len);
+	if (ret)
+		return ret;
+	*group = -1;
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	ret = link_basename(link, name, sizeof(name));
+	if (ret || !name[0])
+		return ret;
+	g = strtol(name, &end, 10);
+	if (!*end && g >= 0 && g <= INT_MAX)
+		*group = (int)g;
 	return 0;
 }
 

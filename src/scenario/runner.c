@@ -636,10 +636,28 @@ static enum result exec_step(struct run_ctx *rc, const struct step *st, char *wh
 	return exec_plain(rc, st, why, len);
 }
 
-static void step_label(const struct step *st, char *out, size_t len)
+/* the device a step acts on (its first device argument), or -1 */
+static int step_device(const struct step *st)
 {
+	for (size_t i = 0; st->ops && st->ops->args[i].name; i++) {
+		const struct arg_def *a = &st->ops->args[i];
+
+		if (a->type == ARG_REF && a->kinds == OBJ_DEVICE && (st->given & (1ull << i)))
+			return *(const int *)((const char *)st->args + a->off);
+	}
+	return -1;
+}
+
+/* a step's name in the results: its label, else its path and verb (and, with several devices,
+ * the device it acts on) */
+static void step_label(const struct scenario *sc, const struct step *st, char *out, size_t len)
+{
+	int dev = sc->ndevices > 1 ? step_device(st) : -1;
+
 	if (st->label)
 		snprintf(out, len, "%s", st->label);
+	else if (st->ops && dev >= 0)
+		snprintf(out, len, "%s %s %s", st->path, st->ops->name, sc->syms[dev].name);
 	else if (st->ops)
 		snprintf(out, len, "%s %s", st->path, st->ops->name);
 	else
@@ -860,6 +878,41 @@ static enum result setup_device(struct run_ctx *rc, const struct run_opts *opts,
 	return check_hw_info(rc, d, why, len);
 }
 
+/* "same_iommu" and "separate_groups": where the devices sit, as their providers found it */
+static enum result check_topology(struct run_ctx *rc, char *why, size_t len)
+{
+	const struct scenario *sc = rc->sc;
+
+	for (size_t i = 0; i < sc->ndevices; i++) {
+		const struct test_device *a = rc->objs[sc->devices[i].sym].dev;
+		const char *an = sc->syms[sc->devices[i].sym].name;
+
+		if ((sc->req.same_iommu || sc->req.separate_groups) && !a->facts.iommu[0]) {
+			snprintf(why, len, "cannot tell which IOMMU instance device %s (%s) is behind (no sysfs iommu link)",
+				 an, a->name);
+			return RESULT_SKIP;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct test_device *b = rc->objs[sc->devices[j].sym].dev;
+			const char *bn = sc->syms[sc->devices[j].sym].name;
+
+			if (sc->req.same_iommu && strcmp(a->facts.iommu, b->facts.iommu)) {
+				snprintf(why, len, "needs its devices behind one IOMMU instance: %s (%s) is behind %s, %s (%s) behind %s",
+					 bn, b->name, b->facts.iommu, an, a->name, a->facts.iommu);
+				return RESULT_SKIP;
+			}
+			if (sc->req.separate_groups && a->facts.iommu_group >= 0 &&
+			    a->facts.iommu_group == b->facts.iommu_group &&
+			    !strcmp(a->facts.iommu, b->facts.iommu)) {
+				snprintf(why, len, "needs its devices in separate IOMMU groups: %s (%s) and %s (%s) share group %d, whose devices share one domain",
+					 bn, b->name, an, a->name, a->facts.iommu_group);
+				return RESULT_SKIP;
+			}
+		}
+	}
+	return RESULT_PASS;
+}
+
 /* RESULT_PASS ready, or a SKIP/FAIL reason in why and the result to report */
 static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *why, size_t len)
 {
@@ -885,7 +938,7 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 	}
 	for (size_t i = 0; i < sc->ndevices && r == RESULT_PASS; i++)
 		r = setup_device(rc, opts, &sc->devices[i], &next_bdf, why, len);
-	return r;
+	return r == RESULT_PASS ? check_topology(rc, why, len) : r;
 }
 
 static void progress(const struct run_opts *opts, unsigned int idx, unsigned int n,
@@ -972,14 +1025,20 @@ static enum result run_one(const struct scenario *sc, const char *name,
 		struct test_device *d = rc.objs[sc->devices[i].sym].dev;
 		char what[96];
 
+		char group[24] = "";
+
 		d->ops->describe(d, what, sizeof(what));
-		out_diag(out, "device %s = %s, engine %s", sc->syms[sc->devices[i].sym].name, what,
-			 d->engine_up ? d->engine.ops->name : "none");
+		if (d->facts.iommu_group >= 0)
+			snprintf(group, sizeof(group), ", group %d", d->facts.iommu_group);
+		out_diag(out, "device %s = %s, engine %s, behind IOMMU %s%s",
+			 sc->syms[sc->devices[i].sym].name, what,
+			 d->engine_up ? d->engine.ops->name : "none",
+			 d->facts.iommu[0] ? d->facts.iommu : "(unknown)", group);
 	}
 	for (k = 0; k < sc->nsteps; k++) {
 		const struct step *st = &sc->steps[k];
 
-		step_label(st, label, sizeof(label));
+		step_label(sc, st, label, sizeof(label));
 		progress(opts, idx, n, name, label);
 		why[0] = '\0';
 		r = exec_step(&rc, st, why, sizeof(why));
@@ -992,7 +1051,7 @@ static enum result run_one(const struct scenario *sc, const char *name,
 	}
 	/* what was not run is reported, so the plan holds */
 	for (k = k + 1; k < sc->nsteps; k++) {
-		step_label(&sc->steps[k], label, sizeof(label));
+		step_label(sc, &sc->steps[k], label, sizeof(label));
 		out_step_result(out, (unsigned int)k + 1, label, RESULT_SKIP,
 				overall == RESULT_SKIP ? "scenario skipped" : "not run after a failure");
 	}

@@ -373,6 +373,7 @@ struct requires_args {
 	uint64_t devices;
 	struct string_list engines, hw_info, features;
 	struct field_list hw_fields;
+	bool same_iommu, separate_groups;
 };
 
 enum { REQUIRES_ARG_DEVICES };
@@ -389,6 +390,12 @@ static const struct arg_def requires_argdefs[] = {
 	{ .name = "hw_info_fields", .type = ARG_FIELDS,
 	  .off = offsetof(struct requires_args, hw_fields),
 	  .help = "decoded hw_info fields that must hold (names of the required IOMMU types)" },
+	{ .name = "same_iommu", .type = ARG_BOOL, .def = "false",
+	  .off = offsetof(struct requires_args, same_iommu),
+	  .help = "all its devices behind one IOMMU instance (one domain's state serves them all)" },
+	{ .name = "separate_groups", .type = ARG_BOOL, .def = "false",
+	  .off = offsetof(struct requires_args, separate_groups),
+	  .help = "no two of its devices in one IOMMU group (a group shares one domain)" },
 	{ .name = NULL },
 };
 
@@ -430,6 +437,8 @@ static int parse_requires(struct load_ctx *lc, json_t *v)
 	r->features = a.features.v;
 	r->nfeatures = a.features.n;
 	r->hw_fields = a.hw_fields;
+	r->same_iommu = a.same_iommu;
+	r->separate_groups = a.separate_groups;
 	if (ret)
 		return ret;
 	if (given & (1ull << REQUIRES_ARG_DEVICES)) /* else the slots -d fills */

@@ -68,6 +68,9 @@ static const struct run_case cases[] = {
 			 "check-mismatch-changed", "expect-unmet", "expect-wrong-errno",
 			 "expect-success-fails", "dma-unexpected-fault", "repeat-fail",
 			 "hw-info-mismatch", "dma-copy-wrong-half", "check-match" } },
+	/* two -d mock devices: the shared domain, the device named in step results */
+	{ .name = "two-devices", .devices = { "mock", "mock" }, .exit_code = 0, .formats = FMT_KTAP,
+	  .scenarios = { "two-devices", "skip-devices" } },
 	{ .name = "skip", .devices = { "mock" }, .exit_code = 4, .formats = FMT_ALL,
 	  .scenarios = { "skip-feature", "skip-devices", "skip-hw-type", "skip-engine", "skip-step" } },
 	{ .name = "error", .devices = { "mock" }, .exit_code = 1, .formats = FMT_ALL,
