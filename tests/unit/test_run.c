@@ -66,6 +66,11 @@ static const struct run_case cases[] = {
 	/* the iommufd ioctls beyond map/unmap: copy, allowed IOVAs, options, the VFIO compat IOAS */
 	{ .name = "iommufd-uapi", .devices = { "mock" }, .exit_code = 0, .formats = FMT_ALL,
 	  .scenarios = { "ioas-copy", "allow-iovas", "option", "option-rlimit", "vfio-ioas" } },
+	/* the shipped ones on the mock, and failing where the kernel keeps stale translations */
+	{ .name = "suite-iommufd-uapi", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP,
+	  .scenarios = { "../scenarios/suite/24-ioas-copy", "../scenarios/suite/25-allow-iovas",
+			 "../scenarios/suite/26-option", "../scenarios/mock/vfio-ioas",
+			 "../scenarios/mock/option-rlimit" } },
 	{ .name = "fail", .devices = { "mock" }, .exit_code = 1, .formats = FMT_ALL,
 	  .scenarios = { "check-mismatch-pattern", "check-mismatch-copy", "check-mismatch-equals",
 			 "check-mismatch-changed", "expect-unmet", "expect-wrong-errno",
@@ -99,7 +104,7 @@ static const struct run_case cases[] = {
 	/* a shipped scenario that could not fail on the mock before the mock engine asked the kernel */
 	{ .name = "suite-stale-unmap", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
 	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_STALE_UNMAP,
-	  .scenarios = { "../scenarios/suite/05-no-stale-translations" } },
+	  .scenarios = { "../scenarios/suite/05-no-stale-translations", "../scenarios/suite/24-ioas-copy" } },
 	/* the engine misbehaves */
 	{ .name = "engine-drop", .exit_code = 1, .formats = FMT_KTAP, .every_scenario_fails = true,
 	  .engine_misbehaviour = FAKE_ENGINE_DROP,
