@@ -49,7 +49,7 @@ static void usage(FILE *f)
 	      "                     SCENARIO.json|DIR...\n"
 	      "       iommutest validate SCENARIO.json|DIR...\n"
 	      "       iommutest info [-d BDF]... [--bind] [--trace FILE]\n"
-	      "       iommutest list steps|engines|formats\n"
+	      "       iommutest list steps|engines|formats|ioctls\n"
 	      "       iommutest --help | --version\n"
 	      "\n"
 	      "  -d, --device BDF[,dma_mask=MASK] | mock[,pasid][,no_dirty]\n"
@@ -724,6 +724,30 @@ static const char *arg_summary(const struct arg_def *d, char *buf, size_t len)
 	return buf;
 }
 
+/* every iommufd ioctl the verbs know of: the verbs that issue it, or why none does */
+static int list_ioctls(void)
+{
+	const char **all;
+	size_t n, issued = 0;
+	char verbs[256];
+
+	if (step_ioctls_known(&all, &n)) {
+		fprintf(stderr, "iommutest: out of memory\n");
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (step_ioctl_verbs(all[i], verbs, sizeof(verbs))) {
+			issued++;
+			printf("%-30s %s\n", all[i], verbs);
+		} else {
+			printf("%-30s %s\n", all[i], step_ioctl_unissued_reason(all[i]));
+		}
+	}
+	printf("%zu of %zu iommufd ioctls issued by verbs\n", issued, n);
+	free(all);
+	return EXIT_PASS;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	char buf[64];
@@ -754,8 +778,10 @@ static int cmd_list(int argc, char **argv)
 	} else if (!strcmp(argv[1], "formats")) {
 		for (size_t i = 0; output_registry[i]; i++)
 			printf("%s\n", output_registry[i]->name);
+	} else if (!strcmp(argv[1], "ioctls")) {
+		return list_ioctls();
 	} else {
-		fprintf(stderr, "iommutest: list: unknown \"%.40s\" (steps, engines, formats)\n", argv[1]);
+		fprintf(stderr, "iommutest: list: unknown \"%.40s\" (steps, engines, formats, ioctls)\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	return EXIT_PASS;

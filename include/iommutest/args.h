@@ -28,6 +28,7 @@ enum arg_type {
 	ARG_FIELDS, /* struct field_list: {"NAME": number | {"min": n, "max": n}} */
 	ARG_STRINGS,/* struct string_list: an array of strings (of .names, when given) */
 	ARG_INT,    /* uint64_t: a JSON integer in .min...max */
+	ARG_RANGES, /* struct range_list: an array of {"start": n, "last": n} (inclusive, start <= last) */
 };
 
 struct arg_def {
@@ -59,6 +60,15 @@ struct field_expect {
 
 struct field_list {
 	struct field_expect *v;
+	size_t n;
+};
+
+struct range_arg {
+	uint64_t start, last; /* inclusive */
+};
+
+struct range_list {
+	struct range_arg *v;
 	size_t n;
 };
 

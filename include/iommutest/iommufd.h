@@ -28,6 +28,22 @@ int iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t length,
 /* Two-pass: *ranges is malloc'ed (caller frees), *count set. */
 int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_range **ranges, size_t *count,
 			     uint64_t *out_iova_alignment);
+/* *dst_iova is input when fixed, output otherwise; access as for iommufd_ioas_map() */
+int iommufd_ioas_copy(int fd, uint32_t dst_ioas_id, uint32_t src_ioas_id, uint64_t src_iova,
+		      uint64_t length, uint64_t *dst_iova, bool fixed, unsigned int access);
+/* Replace the IOAS's allowed IOVA ranges with ranges[0..count) (count 0: none, no restriction). */
+int iommufd_ioas_allow_iovas(int fd, uint32_t ioas_id, const struct iova_range *ranges, size_t count);
+
+/* IOMMU_OPTION: option_id IOMMU_OPTION_*; object_id the IOAS (huge pages) or 0 (rlimit mode) */
+#define IOMMUFD_OPTION_RLIMIT_MODE 0u
+#define IOMMUFD_OPTION_HUGE_PAGES 1u
+int iommufd_option_get(int fd, uint32_t option_id, uint32_t object_id, uint64_t *val);
+int iommufd_option_set(int fd, uint32_t option_id, uint32_t object_id, uint64_t val);
+
+/* IOMMU_VFIO_IOAS: the VFIO compatibility IOAS */
+enum iommufd_vfio_ioas_req { IOMMUFD_VFIO_IOAS_GET, IOMMUFD_VFIO_IOAS_SET, IOMMUFD_VFIO_IOAS_CLEAR };
+/* GET: *ioas_id out; SET: *ioas_id in; CLEAR: ignored */
+int iommufd_vfio_ioas(int fd, enum iommufd_vfio_ioas_req op, uint32_t *ioas_id);
 
 struct hwpt_alloc_req {
 	uint32_t dev_id;

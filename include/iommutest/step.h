@@ -44,7 +44,32 @@ struct step_ops {
 	int (*run)(struct run_ctx *rc, const struct step *st);
 	/* Free what args_parse does not know about (optional). */
 	void (*free_args)(void *args);
+	/*
+	 * The iommufd ioctls (linux/iommufd.h names, "IOMMU_IOAS_MAP") the verb issues, NULL-terminated;
+	 * an empty list for a verb that issues none (VFIO, IOMMUFD_TEST or no ioctl). Every verb gives
+	 * one: `iommutest list ioctls` and a unit test read them.
+	 */
+	const char *const *ioctls;
 };
+
+/* STEP_IOCTLS("IOMMU_IOAS_MAP") for a step_ops's .ioctls; STEP_NO_IOCTLS for none */
+#define STEP_IOCTLS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define STEP_NO_IOCTLS ((const char *const[]){ NULL })
+
+/* An iommufd ioctl no verb issues, and why (src/steps/registry.c). */
+struct ioctl_unissued {
+	const char *ioctl;
+	const char *reason;
+};
+/* {NULL}-terminated */
+extern const struct ioctl_unissued step_ioctls_unissued[];
+/* The verbs issuing ioctl, "a, b" into buf; returns how many. */
+size_t step_ioctl_verbs(const char *ioctl, char *buf, size_t len);
+/* Why no verb issues ioctl (step_ioctls_unissued), or NULL. */
+const char *step_ioctl_unissued_reason(const char *ioctl);
+/* Every ioctl the verbs and step_ioctls_unissued name, once each, sorted: *out malloc'ed,
+ * NULL-terminated (the strings are static). 0 or -ENOMEM. */
+int step_ioctls_known(const char ***out, size_t *count);
 
 /* The registry, NULL-terminated, in src/steps/steps.def order. */
 extern const struct step_ops *const step_registry[];

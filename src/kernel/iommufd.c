@@ -42,14 +42,19 @@ int iommufd_ioas_alloc(int fd, uint32_t *ioas_id)
 	return ret;
 }
 
+static uint32_t map_flags(bool fixed, unsigned int access)
+{
+	return (fixed ? IOMMU_IOAS_MAP_FIXED_IOVA : 0) |
+	       (access & IOMMUFD_MAP_READ ? IOMMU_IOAS_MAP_READABLE : 0) |
+	       (access & IOMMUFD_MAP_WRITE ? IOMMU_IOAS_MAP_WRITEABLE : 0);
+}
+
 int iommufd_ioas_map(int fd, uint32_t ioas_id, void *va, uint64_t length, uint64_t *iova,
 		     bool fixed, unsigned int access)
 {
 	struct iommu_ioas_map cmd = {
 		.size = sizeof(cmd),
-		.flags = (fixed ? IOMMU_IOAS_MAP_FIXED_IOVA : 0) |
-			 (access & IOMMUFD_MAP_READ ? IOMMU_IOAS_MAP_READABLE : 0) |
-			 (access & IOMMUFD_MAP_WRITE ? IOMMU_IOAS_MAP_WRITEABLE : 0),
+		.flags = map_flags(fixed, access),
 		.ioas_id = ioas_id,
 		.user_va = (uintptr_t)va,
 		.length = length,
@@ -110,6 +115,93 @@ int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_range **range
 	ret = 0;
 err_free:
 	free(buf);
+	return ret;
+}
+
+int iommufd_ioas_copy(int fd, uint32_t dst_ioas_id, uint32_t src_ioas_id, uint64_t src_iova,
+		      uint64_t length, uint64_t *dst_iova, bool fixed, unsigned int access)
+{
+	struct iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.flags = map_flags(fixed, access),
+		.dst_ioas_id = dst_ioas_id,
+		.src_ioas_id = src_ioas_id,
+		.length = length,
+		.dst_iova = fixed ? *dst_iova : 0,
+		.src_iova = src_iova,
+	};
+	int ret = IOCTL(fd, IOMMU_IOAS_COPY, &cmd);
+
+	if (!ret)
+		*dst_iova = cmd.dst_iova;
+	return ret;
+}
+
+int iommufd_ioas_allow_iovas(int fd, uint32_t ioas_id, const struct iova_range *ranges, size_t count)
+{
+	struct iommu_ioas_allow_iovas cmd = { .size = sizeof(cmd), .ioas_id = ioas_id };
+	struct iommu_iova_range *buf = NULL;
+	int ret;
+
+	if (count > UINT32_MAX)
+		return -EINVAL;
+	if (count) {
+		buf = calloc(count, sizeof(*buf));
+		if (!buf)
+			return -ENOMEM;
+		for (size_t i = 0; i < count; i++)
+			buf[i] = (struct iommu_iova_range){ .start = ranges[i].start, .last = ranges[i].last };
+	}
+	cmd.num_iovas = (uint32_t)count;
+	cmd.allowed_iovas = (uintptr_t)buf;
+	ret = IOCTL(fd, IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+	free(buf);
+	return ret;
+}
+
+static int option_call(int fd, uint16_t op, uint32_t option_id, uint32_t object_id, uint64_t *val)
+{
+	struct iommu_option cmd = {
+		.size = sizeof(cmd),
+		.option_id = option_id,
+		.op = op,
+		.object_id = object_id,
+		.val64 = *val,
+	};
+	int ret = IOCTL(fd, IOMMU_OPTION, &cmd);
+
+	if (!ret)
+		*val = cmd.val64;
+	return ret;
+}
+
+int iommufd_option_get(int fd, uint32_t option_id, uint32_t object_id, uint64_t *val)
+{
+	*val = 0;
+	return option_call(fd, IOMMU_OPTION_OP_GET, option_id, object_id, val);
+}
+
+int iommufd_option_set(int fd, uint32_t option_id, uint32_t object_id, uint64_t val)
+{
+	return option_call(fd, IOMMU_OPTION_OP_SET, option_id, object_id, &val);
+}
+
+int iommufd_vfio_ioas(int fd, enum iommufd_vfio_ioas_req op, uint32_t *ioas_id)
+{
+	static const uint16_t ops[] = {
+		[IOMMUFD_VFIO_IOAS_GET] = IOMMU_VFIO_IOAS_GET,
+		[IOMMUFD_VFIO_IOAS_SET] = IOMMU_VFIO_IOAS_SET,
+		[IOMMUFD_VFIO_IOAS_CLEAR] = IOMMU_VFIO_IOAS_CLEAR,
+	};
+	struct iommu_vfio_ioas cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = op == IOMMUFD_VFIO_IOAS_SET ? *ioas_id : 0,
+		.op = ops[op],
+	};
+	int ret = IOCTL(fd, IOMMU_VFIO_IOAS, &cmd);
+
+	if (!ret && op == IOMMUFD_VFIO_IOAS_GET)
+		*ioas_id = cmd.ioas_id;
 	return ret;
 }
 

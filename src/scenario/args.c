@@ -34,6 +34,7 @@ const char *arg_type_name(enum arg_type t)
 	case ARG_FIELDS: return "fields";
 	case ARG_STRINGS: return "strings";
 	case ARG_INT: return "integer";
+	case ARG_RANGES: return "ranges";
 	}
 	return "?";
 }
@@ -248,6 +249,42 @@ static int parse_strings(struct load_ctx *lc, const char *path, json_t *v, struc
 	return 0;
 }
 
+/* [{"start": n, "last": n}, ...]: inclusive ranges, each start <= last */
+static int parse_ranges(struct load_ctx *lc, const char *path, json_t *v, struct range_list *rl)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v))
+		return load_error(lc, path, "expected an array of {\"start\", \"last\"} ranges");
+	if (json_array_size(v) > ARG_MAX_LIST)
+		return load_error(lc, path, "more than %d ranges", ARG_MAX_LIST);
+	rl->v = calloc(json_array_size(v) + 1, sizeof(*rl->v));
+	if (!rl->v)
+		return -ENOMEM;
+	json_array_foreach(v, i, e) {
+		struct range_arg *r = &rl->v[i];
+		json_t *start = json_object_get(e, "start"), *last = json_object_get(e, "last");
+		const char *key;
+		json_t *val;
+
+		if (!json_is_object(e))
+			return load_error(lc, path, "range %zu: expected an object {\"start\", \"last\"}", i);
+		json_object_foreach(e, key, val)
+			if (strcmp(key, "start") && strcmp(key, "last"))
+				return load_error(lc, path, "range %zu: unknown key \"%.64s\" (start, last)", i, key);
+		if (!start || !last)
+			return load_error(lc, path, "range %zu: needs \"start\" and \"last\"", i);
+		if (parse_u64(lc, path, start, &r->start) || parse_u64(lc, path, last, &r->last))
+			return -EINVAL;
+		if (r->start > r->last)
+			return load_error(lc, path, "range %zu: start 0x%llx is after last 0x%llx", i,
+					  (unsigned long long)r->start, (unsigned long long)r->last);
+		rl->n++;
+	}
+	return 0;
+}
+
 /* every entry of sl one of d->names (when the table gives them) */
 static int check_names(struct load_ctx *lc, const char *path, const struct arg_def *d,
 		       const struct string_list *sl)
@@ -363,6 +400,8 @@ offset:
 		return parse_fields(lc, path, v, dst);
 	case ARG_STRINGS:
 		return parse_strings(lc, path, v, dst) ? -EINVAL : check_names(lc, path, d, dst);
+	case ARG_RANGES:
+		return parse_ranges(lc, path, v, dst);
 	case ARG_INT:
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    (uint64_t)json_integer_value(v) < d->min || (uint64_t)json_integer_value(v) > d->max)
@@ -532,6 +571,9 @@ void args_free(const struct arg_def *defs, void *args)
 			free(sl->v);
 			break;
 		}
+		case ARG_RANGES:
+			free(((struct range_list *)f)->v);
+			break;
 		default:
 			break;
 		}
@@ -549,6 +591,7 @@ static size_t arg_type_size(enum arg_type t)
 	case ARG_FILL: return sizeof(struct fill_spec);
 	case ARG_FIELDS: return sizeof(struct field_list);
 	case ARG_STRINGS: return sizeof(struct string_list);
+	case ARG_RANGES: return sizeof(struct range_list);
 	}
 	return 0;
 }

@@ -98,6 +98,7 @@ const struct step_ops step_attach = {
 	.args_size = sizeof(struct attach_args),
 	.validate = attach_validate,
 	.run = attach_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 const struct step_ops step_replace = {
@@ -107,6 +108,7 @@ const struct step_ops step_replace = {
 	.args_size = sizeof(struct attach_args),
 	.validate = attach_validate,
 	.run = replace_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 /* ---- detach ---- */
@@ -159,6 +161,7 @@ const struct step_ops step_detach = {
 	.args_size = sizeof(struct detach_args),
 	.validate = detach_validate,
 	.run = detach_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 /* ---- destroy ---- */
@@ -192,6 +195,7 @@ const struct step_ops step_destroy = {
 	.args = destroy_argdefs,
 	.args_size = sizeof(struct destroy_args),
 	.run = destroy_run,
+	.ioctls = STEP_IOCTLS("IOMMU_DESTROY"),
 };
 
 /* ---- pasid_check ---- */
@@ -254,4 +258,5 @@ const struct step_ops step_pasid_check = {
 	.flags = STEP_NO_EXPECT,
 	.validate = pasid_check_validate,
 	.run = pasid_check_run,
+	.ioctls = STEP_NO_IOCTLS,
 };

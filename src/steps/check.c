@@ -55,6 +55,7 @@ const struct step_ops step_mark = {
 	.args_size = sizeof(struct mark_args),
 	.flags = STEP_NO_EXPECT,
 	.run = mark_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 /* ---- check ---- */
@@ -197,4 +198,5 @@ const struct step_ops step_check = {
 	.flags = STEP_NO_EXPECT,
 	.validate = check_validate,
 	.run = check_run,
+	.ioctls = STEP_NO_IOCTLS,
 };

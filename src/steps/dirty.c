@@ -76,6 +76,7 @@ const struct step_ops step_dirty_tracking = {
 	.args = dirty_tracking_argdefs,
 	.args_size = sizeof(struct dirty_range),
 	.run = dirty_tracking_run,
+	.ioctls = STEP_IOCTLS("IOMMU_HWPT_SET_DIRTY_TRACKING"),
 };
 
 /* ---- mock_dirty ---- */
@@ -115,6 +116,7 @@ const struct step_ops step_mock_dirty = {
 	.args_size = sizeof(struct dirty_range),
 	.validate = range_validate,
 	.run = mock_dirty_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 /* ---- dirty_bitmap ---- */
@@ -175,4 +177,5 @@ const struct step_ops step_dirty_bitmap = {
 	.args_size = sizeof(struct dirty_range),
 	.validate = range_validate,
 	.run = dirty_bitmap_run,
+	.ioctls = STEP_IOCTLS("IOMMU_HWPT_GET_DIRTY_BITMAP"),
 };

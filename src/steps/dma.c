@@ -332,4 +332,5 @@ const struct step_ops step_dma = {
 	.validate = dma_validate,
 	.validate_scenario = dma_validate_scenario,
 	.run = dma_run,
+	.ioctls = STEP_NO_IOCTLS,
 };

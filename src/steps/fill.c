@@ -64,4 +64,5 @@ const struct step_ops step_fill = {
 	.flags = STEP_NO_EXPECT,
 	.validate = fill_validate,
 	.run = fill_run,
+	.ioctls = STEP_NO_IOCTLS,
 };

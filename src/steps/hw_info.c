@@ -131,4 +131,5 @@ const struct step_ops step_hw_info = {
 	.args_size = sizeof(struct hw_info_args),
 	.validate = hw_info_validate,
 	.run = hw_info_run,
+	.ioctls = STEP_IOCTLS("IOMMU_GET_HW_INFO"),
 };

@@ -164,4 +164,5 @@ const struct step_ops step_hwpt_alloc = {
 	.args_size = sizeof(struct hwpt_alloc_args),
 	.validate = hwpt_alloc_validate,
 	.run = hwpt_alloc_run,
+	.ioctls = STEP_IOCTLS("IOMMU_HWPT_ALLOC"),
 };

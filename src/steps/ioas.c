@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* IOAS verbs: ioas_alloc, ioas_map, ioas_unmap, ioas_iova_ranges. */
+/* IOAS verbs: ioas_alloc, ioas_map, ioas_unmap, ioas_iova_ranges, ioas_copy, ioas_allow_iovas. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -36,6 +36,7 @@ const struct step_ops step_ioas_alloc = {
 	.args = ioas_alloc_argdefs,
 	.args_size = sizeof(struct ioas_alloc_args),
 	.run = ioas_alloc_run,
+	.ioctls = STEP_IOCTLS("IOMMU_IOAS_ALLOC"),
 };
 
 /* ---- ioas_map ---- */
@@ -128,6 +129,7 @@ const struct step_ops step_ioas_map = {
 	.args_size = sizeof(struct ioas_map_args),
 	.validate = ioas_map_validate,
 	.run = ioas_map_run,
+	.ioctls = STEP_IOCTLS("IOMMU_IOAS_MAP"),
 };
 
 /* ---- ioas_unmap ---- */
@@ -216,6 +218,7 @@ const struct step_ops step_ioas_unmap = {
 	.args_size = sizeof(struct ioas_unmap_args),
 	.validate = ioas_unmap_validate,
 	.run = ioas_unmap_run,
+	.ioctls = STEP_IOCTLS("IOMMU_IOAS_UNMAP"),
 };
 
 /* ---- ioas_iova_ranges ---- */
@@ -290,4 +293,267 @@ const struct step_ops step_ioas_iova_ranges = {
 	.args = ioas_iova_ranges_argdefs,
 	.args_size = sizeof(struct ioas_iova_ranges_args),
 	.run = ioas_iova_ranges_run,
+	.ioctls = STEP_IOCTLS("IOMMU_IOAS_IOVA_RANGES"),
+};
+
+/* ---- ioas_copy ---- */
+struct ioas_copy_args {
+	int ioas, src_ioas, name;
+	struct iova_arg src, iova;
+	uint64_t length, access;
+};
+
+enum ioas_copy_arg { COPY_IOAS, COPY_SRC, COPY_SRC_IOAS, COPY_LENGTH, COPY_IOVA, COPY_ACCESS, COPY_NAME, COPY_NARGS };
+
+static const struct arg_def ioas_copy_argdefs[] = {
+	[COPY_IOAS] = { .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
+	  .off = offsetof(struct ioas_copy_args, ioas), .help = "the IOAS to copy into" },
+	[COPY_SRC] = { .name = "src", .type = ARG_IOVA, .required = true,
+	  .off = offsetof(struct ioas_copy_args, src),
+	  .help = "the source IOVA: a mapping (\"MAPPING\", \"MAPPING+OFFSET\"), or a number with src_ioas" },
+	[COPY_SRC_IOAS] = { .name = "src_ioas", .type = ARG_REF, .kinds = OBJ_IOAS,
+	  .off = offsetof(struct ioas_copy_args, src_ioas),
+	  .help = "the IOAS to copy from (default: the source mapping's)" },
+	[COPY_LENGTH] = { .name = "length", .type = ARG_U64,
+	  .off = offsetof(struct ioas_copy_args, length),
+	  .help = "bytes to copy (default: the rest of the source mapping)" },
+	[COPY_IOVA] = { .name = "iova", .type = ARG_IOVA,
+	  .off = offsetof(struct ioas_copy_args, iova), .help = "fixed destination IOVA (default: the kernel chooses)" },
+	[COPY_ACCESS] = { .name = "access", .type = ARG_FLAGS, .enums = access_flags, .def = "read,write",
+	  .off = offsetof(struct ioas_copy_args, access), .help = "device access: read, write" },
+	[COPY_NAME] = { .name = "name", .type = ARG_NEW, .kinds = OBJ_MAPPING,
+	  .off = offsetof(struct ioas_copy_args, name),
+	  .help = "name of the new mapping (the source's pages), usable as an IOVA" },
+	[COPY_NARGS] = { .name = NULL },
+};
+
+extern const struct step_ops step_ioas_copy;
+
+/* the step declaring mapping sym (ioas_map or ioas_copy), or NULL */
+static const struct step *mapping_decl(const struct step *steps, size_t n, int sym)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct step *st = &steps[i], *found;
+
+		if (!st->ops) {
+			found = mapping_decl(st->children, st->nchildren, sym);
+			if (found)
+				return found;
+		} else if (st->ops == &step_ioas_map && ((const struct ioas_map_args *)st->args)->name == sym) {
+			return st;
+		} else if (st->ops == &step_ioas_copy && ((const struct ioas_copy_args *)st->args)->name == sym) {
+			return st;
+		}
+	}
+	return NULL;
+}
+
+/* the length of mapping sym as its declaring step gives it (0: not known at load time) */
+static uint64_t mapping_length(const struct scenario *sc, int sym)
+{
+	const struct step *d = mapping_decl(sc->steps, sc->nsteps, sym);
+
+	if (!d)
+		return 0;
+	if (d->ops == &step_ioas_map)
+		return ((const struct ioas_map_args *)d->args)->length;
+	return ((const struct ioas_copy_args *)d->args)->length;
+}
+
+static int ioas_copy_validate(struct load_ctx *lc, struct step *st)
+{
+	struct ioas_copy_args *a = st->args;
+
+	if (a->src.phys >= 0)
+		return load_error(lc, lc->step_path, "\"src\": a copy's source is a mapping or an IOVA, not a physical address");
+	if (a->src.mapping < 0 && !arg_given_at(st, COPY_SRC_IOAS))
+		return load_error(lc, lc->step_path, "\"src\" is a number: give \"src_ioas\" too");
+	if (a->src.mapping < 0 && !arg_given_at(st, COPY_LENGTH))
+		return load_error(lc, lc->step_path, "\"src\" is a number: give \"length\" too");
+	if (arg_given_at(st, COPY_LENGTH) && !a->length)
+		return load_error(lc, lc->step_path, "\"length\": a copy of 0 bytes");
+	if (arg_given_at(st, COPY_IOVA) && a->iova.mapping >= 0)
+		return load_error(lc, lc->step_path, "\"iova\": a new mapping needs a number, not a mapping name");
+	return 0;
+}
+
+/* once every step is parsed: a copy longer than its source mapping is refused here */
+static int ioas_copy_validate_scenario(struct load_ctx *lc, struct step *st)
+{
+	struct ioas_copy_args *a = st->args;
+	uint64_t have, end;
+
+	if (a->src.mapping < 0)
+		return 0;
+	have = mapping_length(lc->sc, a->src.mapping);
+	if (!have)
+		return 0; /* the source is a copy whose length is known only at run time */
+	if (a->src.offset >= have)
+		return load_error(lc, lc->step_path, "\"src\": offset 0x%llx is beyond mapping \"%s\" (0x%llx bytes)",
+				  (unsigned long long)a->src.offset, lc->sc->syms[a->src.mapping].name,
+				  (unsigned long long)have);
+	if (!arg_given_at(st, COPY_LENGTH))
+		a->length = have - a->src.offset;
+	if (add_overflows(a->src.offset, a->length, &end) || end > have)
+		return load_error(lc, lc->step_path, "\"length\": 0x%llx bytes from offset 0x%llx is longer than mapping \"%s\" (0x%llx bytes)",
+				  (unsigned long long)a->length, (unsigned long long)a->src.offset,
+				  lc->sc->syms[a->src.mapping].name, (unsigned long long)have);
+	if (arg_given_at(st, COPY_IOVA) && a->iova.phys < 0 && add_overflows(a->iova.offset, a->length - 1, &end))
+		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
+	return 0;
+}
+
+/* the buffer whose memory holds va, or -1 */
+static int buffer_at(const struct run_ctx *rc, const uint8_t *va, uint64_t *off)
+{
+	for (size_t b = 0; b < rc->sc->nbuffers; b++) {
+		const struct rt_object *o = &rc->objs[rc->sc->buffers[b].sym];
+
+		if (o->mem && va >= o->mem && (uint64_t)(va - o->mem) < o->size) {
+			*off = (uint64_t)(va - o->mem);
+			return rc->sc->buffers[b].sym;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The copy maps the source's own pages: register each piece of the runner's mapping table the
+ * source range covers at its place in the destination. Returns the bytes registered (the kernel
+ * copied the whole length: fewer means it copied what the scenario never mapped), or -ENOMEM.
+ */
+static int64_t copy_register(struct run_ctx *rc, int src_ioas, uint64_t src_iova, int dst_ioas,
+			     uint64_t dst_iova, uint64_t length, int name, uint8_t **first_va)
+{
+	uint64_t done = 0;
+
+	while (done < length) {
+		const struct rt_mapping *m = NULL;
+		uint64_t at = src_iova + done, piece;
+		uint8_t *va;
+		int ret;
+
+		for (size_t i = 0; i < rc->nmaps && !m; i++)
+			if (!rc->maps[i].gone && rc->maps[i].ioas == src_ioas && at >= rc->maps[i].iova &&
+			    at - rc->maps[i].iova < rc->maps[i].length)
+				m = &rc->maps[i];
+		if (!m)
+			break;
+		piece = m->length - (at - m->iova);
+		if (piece > length - done)
+			piece = length - done;
+		va = m->va + (at - m->iova);
+		if (!done)
+			*first_va = va;
+		/* m may move: rt_map_add reallocates the table */
+		ret = rt_map_add(rc, dst_ioas, dst_iova + done, piece, va, done ? -1 : name);
+		if (ret)
+			return ret;
+		done += piece;
+	}
+	return (int64_t)done;
+}
+
+static int ioas_copy_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct ioas_copy_args *a = st->args;
+	bool fixed = arg_given_at(st, COPY_IOVA);
+	int src_ioas = arg_given_at(st, COPY_SRC_IOAS) ? a->src_ioas : rc->objs[a->src.mapping].ioas;
+	uint64_t src_iova, length = a->length, dst_iova = 0;
+	uint32_t dst_id, src_id;
+	uint8_t *va = NULL;
+	int64_t got;
+	int ret;
+
+	src_iova = rt_iova(rc, &a->src);
+	if (a->src.mapping >= 0 && !arg_given_at(st, COPY_LENGTH))
+		length = rc->objs[a->src.mapping].length - a->src.offset; /* the source known at run time */
+	if (fixed) {
+		dst_iova = rt_iova(rc, &a->iova);
+		if (rc->verdict != VERDICT_NONE)
+			return 0;
+	}
+	rt_pt_id(rc, a->ioas, &dst_id);
+	rt_pt_id(rc, src_ioas, &src_id);
+	ret = iommufd_ioas_copy(rc->iommufd, dst_id, src_id, src_iova, length, &dst_iova, fixed,
+				(unsigned int)a->access);
+	if (ret)
+		return ret;
+	got = copy_register(rc, src_ioas, src_iova, a->ioas, dst_iova, length, a->name, &va);
+	if (got < 0)
+		return (int)got;
+	if ((uint64_t)got != length) {
+		step_fail(rc, "the kernel copied [0x%llx, +0x%llx) of IOAS \"%s\", but only 0x%llx bytes from 0x%llx are mapped there",
+			  (unsigned long long)src_iova, (unsigned long long)length,
+			  rc->sc->syms[src_ioas].name, (unsigned long long)got, (unsigned long long)src_iova);
+		return 0;
+	}
+	if (!fixed)
+		step_note(rc, "%s: kernel placed the copy of IOVA 0x%llx (0x%llx bytes) at IOVA 0x%llx",
+			  st->path, (unsigned long long)src_iova, (unsigned long long)length,
+			  (unsigned long long)dst_iova);
+	if (a->name >= 0) {
+		struct rt_object *m = &rc->objs[a->name];
+		uint64_t off = 0;
+
+		m->live = true;
+		m->iova = dst_iova;
+		m->length = length;
+		m->ioas = a->ioas;
+		m->buffer = buffer_at(rc, va, &off);
+		m->buf_off = off;
+	}
+	return 0;
+}
+
+const struct step_ops step_ioas_copy = {
+	.name = "ioas_copy",
+	.help = "map the pages behind a source IOVA range again in an IOAS, at a fixed or kernel-chosen IOVA (IOMMU_IOAS_COPY)",
+	.args = ioas_copy_argdefs,
+	.args_size = sizeof(struct ioas_copy_args),
+	.validate = ioas_copy_validate,
+	.validate_scenario = ioas_copy_validate_scenario,
+	.run = ioas_copy_run,
+	.ioctls = STEP_IOCTLS("IOMMU_IOAS_COPY"),
+};
+
+/* ---- ioas_allow_iovas ---- */
+struct ioas_allow_iovas_args {
+	int ioas;
+	struct range_list ranges;
+};
+
+static const struct arg_def ioas_allow_iovas_argdefs[] = {
+	{ .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
+	  .off = offsetof(struct ioas_allow_iovas_args, ioas), .help = "the IOAS" },
+	{ .name = "ranges", .type = ARG_RANGES, .required = true,
+	  .off = offsetof(struct ioas_allow_iovas_args, ranges),
+	  .help = "the allowed IOVA ranges [{\"start\", \"last\"}...], replacing the old ones; [] clears them" },
+	{ .name = NULL },
+};
+
+static int ioas_allow_iovas_run(struct run_ctx *rc, const struct step *st)
+{
+	const struct ioas_allow_iovas_args *a = st->args;
+	struct iova_range *r = calloc(a->ranges.n + 1, sizeof(*r));
+	uint32_t ioas_id;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->ranges.n; i++)
+		r[i] = (struct iova_range){ .start = a->ranges.v[i].start, .last = a->ranges.v[i].last };
+	rt_pt_id(rc, a->ioas, &ioas_id);
+	ret = iommufd_ioas_allow_iovas(rc->iommufd, ioas_id, r, a->ranges.n);
+	free(r);
+	return ret;
+}
+
+const struct step_ops step_ioas_allow_iovas = {
+	.name = "ioas_allow_iovas",
+	.help = "set the IOVA ranges an IOAS keeps usable: kernel-chosen IOVAs come from them, a device whose reserved regions cut into them cannot attach (IOMMU_IOAS_ALLOW_IOVAS)",
+	.args = ioas_allow_iovas_argdefs,
+	.args_size = sizeof(struct ioas_allow_iovas_args),
+	.run = ioas_allow_iovas_run,
+	.ioctls = STEP_IOCTLS("IOMMU_IOAS_ALLOW_IOVAS"),
 };

@@ -136,6 +136,7 @@ const struct step_ops step_smmuv3_s1 = {
 	.flags = STEP_NO_EXPECT,
 	.validate = smmuv3_s1_validate,
 	.run = smmuv3_s1_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 /* ---- s1_map / s1_unmap ---- */
@@ -242,6 +243,7 @@ const struct step_ops step_s1_map = {
 	.flags = STEP_NO_EXPECT,
 	.validate = s1_map_validate_map,
 	.run = s1_map_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 const struct step_ops step_s1_unmap = {
@@ -252,6 +254,7 @@ const struct step_ops step_s1_unmap = {
 	.flags = STEP_NO_EXPECT,
 	.validate = s1_map_validate,
 	.run = s1_unmap_run,
+	.ioctls = STEP_NO_IOCTLS,
 };
 
 int smmuv3_vste(const struct run_ctx *rc, enum vste_kind kind, int s1_sym, uint64_t ste[2])

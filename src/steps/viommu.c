@@ -82,6 +82,7 @@ const struct step_ops step_viommu_alloc = {
 	.args = viommu_alloc_argdefs,
 	.args_size = sizeof(struct viommu_alloc_args),
 	.run = viommu_alloc_run,
+	.ioctls = STEP_IOCTLS("IOMMU_VIOMMU_ALLOC"),
 };
 
 /* ---- vdevice_alloc ---- */
@@ -126,6 +127,7 @@ const struct step_ops step_vdevice_alloc = {
 	.args = vdevice_alloc_argdefs,
 	.args_size = sizeof(struct vdevice_alloc_args),
 	.run = vdevice_alloc_run,
+	.ioctls = STEP_IOCTLS("IOMMU_VDEVICE_ALLOC"),
 };
 
 /* ---- hwpt_invalidate ---- */
@@ -220,6 +222,7 @@ const struct step_ops step_hwpt_invalidate = {
 	.args_size = sizeof(struct hwpt_invalidate_args),
 	.validate = hwpt_invalidate_validate,
 	.run = hwpt_invalidate_run,
+	.ioctls = STEP_IOCTLS("IOMMU_HWPT_INVALIDATE"),
 };
 
 /* ---- veventq_alloc ---- */
@@ -261,6 +264,7 @@ const struct step_ops step_veventq_alloc = {
 	.args = veventq_alloc_argdefs,
 	.args_size = sizeof(struct veventq_alloc_args),
 	.run = veventq_alloc_run,
+	.ioctls = STEP_IOCTLS("IOMMU_VEVENTQ_ALLOC"),
 };
 
 /* ---- veventq_read ---- */
@@ -357,4 +361,5 @@ const struct step_ops step_veventq_read = {
 	.args_size = sizeof(struct veventq_read_args),
 	.flags = STEP_NO_EXPECT,
 	.run = veventq_read_run,
+	.ioctls = STEP_NO_IOCTLS,
 };

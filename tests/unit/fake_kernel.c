@@ -87,12 +87,16 @@ struct fake_object {
 	uint32_t idev_id;        /* selftest device: its iommufd device */
 	uint32_t attached;       /* selftest device: the HWPT its RID is attached to */
 	uint32_t stdev_id;       /* iommufd device: its selftest object */
+	struct fake_areas allowed; /* IOAS: IOMMU_IOAS_ALLOW_IOVAS ranges (iova, length) */
+	bool no_huge_pages;      /* IOAS: IOMMU_OPTION_HUGE_PAGES set to 0 */
 };
 
 struct fake_ctx {
 	int fd; /* -1: unused */
 	struct fake_object obj[FAKE_MAX_IDS];
 	struct fake_areas history; /* every mapping ever made: where memory "physically" is */
+	uint32_t vfio_ioas;        /* IOMMU_VFIO_IOAS: the compatibility IOAS, 0 none */
+	bool rlimit_per_process;   /* IOMMU_OPTION_RLIMIT_MODE */
 };
 
 static struct fake_kernel {
@@ -209,8 +213,10 @@ static struct fake_ctx *ctx_of(int fd)
 
 static void ctx_reset(struct fake_ctx *c)
 {
-	for (size_t i = 0; i < FAKE_MAX_IDS; i++)
+	for (size_t i = 0; i < FAKE_MAX_IDS; i++) {
 		areas_free(&c->obj[i].areas);
+		areas_free(&c->obj[i].allowed);
+	}
 	areas_free(&c->history);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -240,6 +246,9 @@ static int obj_alloc(struct fake_ctx *c, enum fake_obj_type type, uint32_t *id)
 static void obj_free(struct fake_ctx *c, uint32_t id)
 {
 	areas_free(&c->obj[id].areas);
+	areas_free(&c->obj[id].allowed);
+	if (c->vfio_ioas == id)
+		c->vfio_ioas = 0; /* main.c: destroying the compatibility IOAS clears it */
 	c->obj[id] = (struct fake_object){ .type = FAKE_FREE };
 }
 
@@ -288,6 +297,10 @@ static int hwpt_create(struct fake_ctx *c, uint32_t ioas_id, bool auto_domain, u
 		    a->iova % FAKE_IO_PAGE || a->length % FAKE_IO_PAGE)
 			return -EADDRINUSE;
 	}
+	/* iopt_reserve_iova(): the aperture's ends must not cut into an allowed range */
+	for (size_t i = 0; i < ioas->allowed.n; i++)
+		if (ioas->allowed.v[i].iova < FAKE_APERTURE_START || area_last(&ioas->allowed.v[i]) > FAKE_APERTURE_LAST)
+			return -EADDRINUSE;
 	ret = obj_alloc(c, FAKE_HWPT, hwpt_id);
 	if (ret)
 		return ret;
@@ -388,20 +401,18 @@ static int cmd_ioas_alloc(struct fake_ctx *c, void *arg)
 	return obj_alloc(c, FAKE_IOAS, &cmd->out_ioas_id);
 }
 
-/* iopt_alloc_iova(): the lowest free IOVA with the user address's offset in its page */
-static int ioas_choose_iova(struct fake_ctx *c, uint32_t ioas_id, uint64_t va, uint64_t length,
-			    uint64_t *iova)
+/* the lowest free IOVA in [first, last] with the user address's offset in its page */
+static int choose_in(const struct fake_areas *areas, uint64_t first, uint64_t last, uint64_t va,
+		     uint64_t length, uint64_t *iova)
 {
-	const struct fake_areas *areas = &c->obj[ioas_id].areas;
-	uint64_t first, last, align, at, end;
 	const struct fake_area *busy;
+	uint64_t at, end;
 
-	ioas_limits(c, ioas_id, &first, &last, &align);
 	if (first < FAKE_PAGE)
 		first = FAKE_PAGE;
 	at = (first + FAKE_PAGE - 1) / FAKE_PAGE * FAKE_PAGE + va % FAKE_PAGE;
 	for (;;) {
-		if (add_overflows(at, length - 1, &end) || end > last)
+		if (at < first || add_overflows(at, length - 1, &end) || end > last)
 			return -ENOSPC;
 		busy = areas_overlapping(areas, at, end);
 		if (!busy)
@@ -412,11 +423,71 @@ static int ioas_choose_iova(struct fake_ctx *c, uint32_t ioas_id, uint64_t va, u
 	return 0;
 }
 
+/* iopt_alloc_iova(): inside the allowed ranges when the IOAS has any, else anywhere usable */
+static int ioas_choose_iova(struct fake_ctx *c, uint32_t ioas_id, uint64_t va, uint64_t length,
+			    uint64_t *iova)
+{
+	const struct fake_object *ioas = &c->obj[ioas_id];
+	uint64_t first, last, align;
+
+	ioas_limits(c, ioas_id, &first, &last, &align);
+	if (!ioas->allowed.n)
+		return choose_in(&ioas->areas, first, last, va, length, iova);
+	for (size_t i = 0; i < ioas->allowed.n; i++) {
+		const struct fake_area *r = &ioas->allowed.v[i];
+		uint64_t lo = r->iova > first ? r->iova : first, hi = area_last(r) < last ? area_last(r) : last;
+
+		if (lo <= hi && !choose_in(&ioas->areas, lo, hi, va, length, iova))
+			return 0;
+	}
+	return -ENOSPC;
+}
+
+/* n areas into IOAS ioas_id and the domains filled from it, all or nothing */
+static int ioas_insert(struct fake_ctx *c, uint32_t ioas_id, const struct fake_area *a, size_t n)
+{
+	struct fake_object *ioas = &c->obj[ioas_id];
+	int ret;
+
+	/* room everywhere first: the map then cannot fail half-way */
+	ret = areas_reserve(&ioas->areas, n);
+	if (!ret)
+		ret = areas_reserve(&c->history, n);
+	for (uint32_t i = 1; !ret && i < FAKE_MAX_IDS; i++)
+		if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == ioas_id)
+			ret = areas_reserve(&c->obj[i].areas, n);
+	if (ret)
+		return ret;
+	for (size_t k = 0; k < n; k++) {
+		areas_push(&ioas->areas, &a[k]);
+		areas_push(&c->history, &a[k]);
+		for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+			if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == ioas_id &&
+			    !(fake.misbehaviour & FAKE_KERNEL_BAD_TRANSLATION))
+				areas_push(&c->obj[i].areas, &a[k]);
+	}
+	return 0;
+}
+
+/* iopt_check_iova(): a fixed IOVA range, aligned, in the usable space, not mapped yet */
+static int ioas_check_fixed(struct fake_ctx *c, uint32_t ioas_id, uint64_t iova, uint64_t length)
+{
+	uint64_t first, last, align, end;
+
+	ioas_limits(c, ioas_id, &first, &last, &align);
+	if (add_overflows(iova, length - 1, &end))
+		return -EOVERFLOW;
+	if (iova % align || length % align || iova < first || end > last)
+		return -EINVAL;
+	if (areas_overlapping(&c->obj[ioas_id].areas, iova, end))
+		return -EEXIST;
+	return 0;
+}
+
 static int cmd_ioas_map(struct fake_ctx *c, void *arg)
 {
 	struct iommu_ioas_map *cmd = arg;
 	struct fake_object *ioas = obj_get(c, cmd->ioas_id, FAKE_IOAS);
-	uint64_t first, last, align, end;
 	struct fake_area a;
 	int ret;
 
@@ -429,13 +500,9 @@ static int cmd_ioas_map(struct fake_ctx *c, void *arg)
 	if (!cmd->user_va)
 		return -EFAULT; /* nothing to pin there */
 	if (cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA) {
-		ioas_limits(c, cmd->ioas_id, &first, &last, &align);
-		if (add_overflows(cmd->iova, cmd->length - 1, &end))
-			return -EOVERFLOW;
-		if (cmd->iova % align || cmd->length % align || cmd->iova < first || end > last)
-			return -EINVAL;
-		if (areas_overlapping(&ioas->areas, cmd->iova, end))
-			return -EEXIST;
+		ret = ioas_check_fixed(c, cmd->ioas_id, cmd->iova, cmd->length);
+		if (ret)
+			return ret;
 	} else {
 		uint64_t iova;
 
@@ -450,22 +517,171 @@ static int cmd_ioas_map(struct fake_ctx *c, void *arg)
 		.va = (uint8_t *)(uintptr_t)cmd->user_va,
 		.prot = cmd->flags & FAKE_MAP_PROT,
 	};
-	/* room everywhere first: the map then cannot fail half-way */
-	ret = areas_reserve(&ioas->areas, 1);
-	if (!ret)
-		ret = areas_reserve(&c->history, 1);
-	for (uint32_t i = 1; !ret && i < FAKE_MAX_IDS; i++)
-		if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == cmd->ioas_id)
-			ret = areas_reserve(&c->obj[i].areas, 1);
+	return ioas_insert(c, cmd->ioas_id, &a, 1);
+}
+
+/* ioas.c iommufd_ioas_copy() + iopt_get_pages(): the source range must be mapped without a gap */
+static int cmd_ioas_copy(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_copy *cmd = arg;
+	struct fake_object *src = obj_get(c, cmd->src_ioas_id, FAKE_IOAS);
+	struct fake_area pieces[16];
+	uint64_t off = 0, last;
+	size_t n = 0;
+	int ret;
+
+	if (cmd->flags & ~(IOMMU_IOAS_MAP_FIXED_IOVA | FAKE_MAP_PROT))
+		return -EOPNOTSUPP;
+	if (!(cmd->flags & FAKE_MAP_PROT))
+		return -EINVAL;
+	if (!src)
+		return -ENOENT;
+	if (!cmd->length)
+		return -EINVAL;
+	if (add_overflows(cmd->src_iova, cmd->length - 1, &last))
+		return -EOVERFLOW;
+	while (off < cmd->length) {
+		const struct fake_area *a = areas_find(&src->areas, cmd->src_iova + off);
+		uint64_t at = cmd->src_iova + off, piece;
+
+		if (!a || n == ARRAY_SIZE(pieces))
+			return -ENOENT; /* a hole: iopt_area_contig_done() fails */
+		piece = area_last(a) - at + 1;
+		if (piece > cmd->length - off)
+			piece = cmd->length - off;
+		pieces[n++] = (struct fake_area){ .iova = off, .length = piece, .va = a->va + (at - a->iova),
+						  .prot = cmd->flags & FAKE_MAP_PROT };
+		off += piece;
+	}
+	if (!obj_get(c, cmd->dst_ioas_id, FAKE_IOAS))
+		return -ENOENT;
+	if (cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA) {
+		ret = ioas_check_fixed(c, cmd->dst_ioas_id, cmd->dst_iova, cmd->length);
+	} else {
+		uint64_t iova;
+
+		ret = ioas_choose_iova(c, cmd->dst_ioas_id, (uintptr_t)pieces[0].va, cmd->length, &iova);
+		cmd->dst_iova = ret ? cmd->dst_iova : iova;
+	}
 	if (ret)
 		return ret;
-	areas_push(&ioas->areas, &a);
-	areas_push(&c->history, &a);
-	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
-		if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == cmd->ioas_id &&
-		    !(fake.misbehaviour & FAKE_KERNEL_BAD_TRANSLATION))
-			areas_push(&c->obj[i].areas, &a);
+	for (size_t i = 0; i < n; i++)
+		pieces[i].iova += cmd->dst_iova;
+	return ioas_insert(c, cmd->dst_ioas_id, pieces, n);
+}
+
+/* ioas.c iommufd_ioas_allow_iovas() + io_pagetable.c iopt_set_allow_iova() */
+static int cmd_ioas_allow_iovas(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_allow_iovas *cmd = arg;
+	struct fake_object *ioas;
+	const struct iommu_iova_range *r = (const void *)(uintptr_t)cmd->allowed_iovas;
+	struct fake_areas list = { 0 };
+	uint64_t first, last, align;
+	int ret;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	ioas = obj_get(c, cmd->ioas_id, FAKE_IOAS);
+	if (!ioas)
+		return -ENOENT;
+	if (cmd->num_iovas && !r)
+		return -EFAULT;
+	ret = areas_reserve(&list, cmd->num_iovas);
+	if (ret)
+		return ret;
+	ioas_limits(c, cmd->ioas_id, &first, &last, &align);
+	for (uint32_t i = 0; i < cmd->num_iovas; i++) {
+		struct fake_area a = { .iova = r[i].start, .length = r[i].last - r[i].start + 1 };
+
+		if (r[i].start >= r[i].last || areas_overlapping(&list, r[i].start, r[i].last)) {
+			ret = -EINVAL;
+			goto err_free;
+		}
+		/* what is reserved: outside the domains' aperture */
+		if (r[i].start < first || r[i].last > last) {
+			ret = -EADDRINUSE;
+			goto err_free;
+		}
+		areas_push(&list, &a);
+	}
+	areas_free(&ioas->allowed);
+	ioas->allowed = list;
 	return 0;
+err_free:
+	areas_free(&list);
+	return ret;
+}
+
+/* main.c iommufd_option(), ioas.c iommufd_option_rlimit_mode() / iommufd_ioas_option_huge_pages() */
+static int cmd_option(struct fake_ctx *c, void *arg)
+{
+	struct iommu_option *cmd = arg;
+	struct fake_object *ioas;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (cmd->option_id == IOMMU_OPTION_RLIMIT_MODE) {
+		if (cmd->object_id)
+			return -EOPNOTSUPP;
+		if (cmd->op == IOMMU_OPTION_OP_GET) {
+			cmd->val64 = c->rlimit_per_process;
+			return 0;
+		}
+		if (cmd->op != IOMMU_OPTION_OP_SET)
+			return -EOPNOTSUPP;
+		for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+			if (c->obj[i].type != FAKE_FREE)
+				return -EBUSY;
+		if (cmd->val64 > 1)
+			return -EINVAL;
+		c->rlimit_per_process = cmd->val64;
+		return 0;
+	}
+	if (cmd->option_id != IOMMU_OPTION_HUGE_PAGES)
+		return -EOPNOTSUPP;
+	ioas = obj_get(c, cmd->object_id, FAKE_IOAS);
+	if (!ioas)
+		return -ENOENT;
+	if (cmd->op == IOMMU_OPTION_OP_GET) {
+		cmd->val64 = !ioas->no_huge_pages;
+		return 0;
+	}
+	if (cmd->op != IOMMU_OPTION_OP_SET)
+		return -EOPNOTSUPP;
+	if (cmd->val64 > 1)
+		return -EINVAL;
+	/* iopt_disable_large_pages(): not once domains hold mappings */
+	if (!cmd->val64 && !ioas->no_huge_pages && ioas_domains(c, cmd->object_id) && ioas->areas.n)
+		return -EINVAL;
+	ioas->no_huge_pages = !cmd->val64;
+	return 0;
+}
+
+/* vfio_compat.c iommufd_vfio_ioas() */
+static int cmd_vfio_ioas(struct fake_ctx *c, void *arg)
+{
+	struct iommu_vfio_ioas *cmd = arg;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	switch (cmd->op) {
+	case IOMMU_VFIO_IOAS_GET:
+		if (!c->vfio_ioas)
+			return -ENODEV;
+		cmd->ioas_id = c->vfio_ioas;
+		return 0;
+	case IOMMU_VFIO_IOAS_SET:
+		if (!obj_get(c, cmd->ioas_id, FAKE_IOAS))
+			return -ENOENT;
+		c->vfio_ioas = cmd->ioas_id;
+		return 0;
+	case IOMMU_VFIO_IOAS_CLEAR:
+		c->vfio_ioas = 0;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static int cmd_ioas_unmap(struct fake_ctx *c, void *arg)
@@ -678,6 +894,12 @@ static const struct fake_cmd fake_cmds[] = {
 	  .run = cmd_ioas_iova_ranges },
 	{ .nr = IOMMUFD_CMD_IOAS_MAP, .size = sizeof(struct iommu_ioas_map), .run = cmd_ioas_map, .lies = true },
 	{ .nr = IOMMUFD_CMD_IOAS_UNMAP, .size = sizeof(struct iommu_ioas_unmap), .run = cmd_ioas_unmap,
+	  .lies = true },
+	{ .nr = IOMMUFD_CMD_IOAS_COPY, .size = sizeof(struct iommu_ioas_copy), .run = cmd_ioas_copy, .lies = true },
+	{ .nr = IOMMUFD_CMD_IOAS_ALLOW_IOVAS, .size = sizeof(struct iommu_ioas_allow_iovas),
+	  .run = cmd_ioas_allow_iovas, .lies = true },
+	{ .nr = IOMMUFD_CMD_OPTION, .size = sizeof(struct iommu_option), .run = cmd_option, .lies = true },
+	{ .nr = IOMMUFD_CMD_VFIO_IOAS, .size = sizeof(struct iommu_vfio_ioas), .run = cmd_vfio_ioas,
 	  .lies = true },
 #ifdef HAVE_IOMMU_HWPT_ALLOC
 	{ .nr = IOMMUFD_CMD_HWPT_ALLOC, .size = sizeof(struct iommu_hwpt_alloc), .run = cmd_hwpt_alloc,
