@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "iommutest/ioctl.h"
 #include "iommutest/util.h"
@@ -103,4 +104,53 @@ int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t ar
 			ret < 0 ? errno_name(-ret) : "", (unsigned long long)(end - t));
 	}
 	return ret < 0 ? ret : 0;
+}
+
+/* one trace line for a read or write: the n bytes read or written */
+static void trace_rw(const char *op, const char *name, int fd, const void *buf, size_t n, long ret,
+		     uint64_t t)
+{
+	uint64_t end = now_ns();
+
+	fprintf(trace, "{\"t_ns\":%llu,\"ioctl\":\"%s(%s)\",\"fd\":%d,\"arg_out\":\"",
+		(unsigned long long)(t - trace_t0), op, name, fd);
+	put_hex(buf, n);
+	fprintf(trace, "\",\"ret\":%ld,\"errno\":\"%s\",\"duration_ns\":%llu}\n", ret,
+		ret < 0 ? errno_name((int)-ret) : "", (unsigned long long)(end - t));
+}
+
+long kernel_read(int fd, const char *name, void *buf, size_t len)
+{
+	uint64_t t = trace ? now_ns() : 0;
+	long ret;
+
+	do {
+		if (backend->read) {
+			ret = backend->read(fd, buf, len);
+		} else {
+			ret = read(fd, buf, len);
+			ret = ret < 0 ? -errno : ret;
+		}
+	} while (ret == -EINTR);
+	if (trace)
+		trace_rw("read", name, fd, buf, ret > 0 ? (size_t)ret : 0, ret, t);
+	return ret;
+}
+
+long kernel_write(int fd, const char *name, const void *buf, size_t len)
+{
+	uint64_t t = trace ? now_ns() : 0;
+	long ret;
+
+	do {
+		if (backend->write) {
+			ret = backend->write(fd, buf, len);
+		} else {
+			ret = write(fd, buf, len);
+			ret = ret < 0 ? -errno : ret;
+		}
+	} while (ret == -EINTR);
+	if (trace)
+		trace_rw("write", name, fd, buf, len, ret, t);
+	return ret;
 }
