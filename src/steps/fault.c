@@ -347,7 +347,7 @@ static const struct arg_def fault_respond_argdefs[] = {
 	  .help = "answer this cookie alone, read or not (default: every group read and not answered)" },
 	[FRESP_AGAIN] = { .name = "again", .type = ARG_BOOL, .def = "false",
 	  .off = offsetof(struct fault_respond_args, again),
-	  .help = "send the previous fault_respond's answers once more" },
+	  .help = "send the previous fault_respond's answers once more (with its code unless \"code\" is given)" },
 	[FRESP_NARGS] = { .name = NULL },
 };
 
@@ -441,6 +441,13 @@ static int fault_respond_run(struct run_ctx *rc, const struct step *st)
 			step_fail(rc, "no earlier fault_respond of %s answered a group", name);
 			return 0;
 		}
+		if (!arg_given_at(st, FRESP_CODE))
+			code = fq->answered_code; /* the answers as they were */
+		for (size_t i = 0; i < fq->nanswered; i++)
+			for (size_t j = 0; j < fq->npending; j++)
+				if (fq->answered[i] == fq->pending[j])
+					step_note(rc, "%s: cookie %u was given to a group read since (the kernel reuses cookies): this answers that group",
+						  st->path, fq->answered[i]);
 		return respond_all(rc, st, o->fd, fq->answered, fq->nanswered, code, &done);
 	}
 	if (!fq->npending) {
