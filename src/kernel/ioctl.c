@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,10 +34,26 @@ static int running_kernel_ioctl(int fd, unsigned long req, void *arg)
 	return ret < 0 ? -errno : ret;
 }
 
+static long running_kernel_read(int fd, void *buf, size_t len)
+{
+	long ret = read(fd, buf, len);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static long running_kernel_write(int fd, const void *buf, size_t len)
+{
+	long ret = write(fd, buf, len);
+
+	return ret < 0 ? -errno : ret;
+}
+
 static const struct kernel_backend running_kernel = {
 	.name = "running kernel",
 	.open_iommufd = running_kernel_open_iommufd,
 	.ioctl = running_kernel_ioctl,
+	.read = running_kernel_read,
+	.write = running_kernel_write,
 };
 
 static const struct kernel_backend *backend = &running_kernel;
@@ -119,38 +136,29 @@ static void trace_rw(const char *op, const char *name, int fd, const void *buf, 
 		ret < 0 ? errno_name((int)-ret) : "", (unsigned long long)(end - t));
 }
 
-long kernel_read(int fd, const char *name, void *buf, size_t len)
+/* one read or write of records: EINTR retried, traced; bytes or -errno */
+static long rw_call(bool is_write, int fd, const char *name, void *buf, size_t len)
 {
+	const struct kernel_backend *b = is_write ? (backend->write ? backend : &running_kernel) :
+						    (backend->read ? backend : &running_kernel);
 	uint64_t t = trace ? now_ns() : 0;
 	long ret;
 
-	do {
-		if (backend->read) {
-			ret = backend->read(fd, buf, len);
-		} else {
-			ret = read(fd, buf, len);
-			ret = ret < 0 ? -errno : ret;
-		}
-	} while (ret == -EINTR);
+	do
+		ret = is_write ? b->write(fd, buf, len) : b->read(fd, buf, len);
+	while (ret == -EINTR);
 	if (trace)
-		trace_rw("read", name, fd, buf, ret > 0 ? (size_t)ret : 0, ret, t);
+		trace_rw(is_write ? "write" : "read", name, fd, buf,
+			 is_write ? len : ret > 0 ? (size_t)ret : 0, ret, t);
 	return ret;
+}
+
+long kernel_read(int fd, const char *name, void *buf, size_t len)
+{
+	return rw_call(false, fd, name, buf, len);
 }
 
 long kernel_write(int fd, const char *name, const void *buf, size_t len)
 {
-	uint64_t t = trace ? now_ns() : 0;
-	long ret;
-
-	do {
-		if (backend->write) {
-			ret = backend->write(fd, buf, len);
-		} else {
-			ret = write(fd, buf, len);
-			ret = ret < 0 ? -errno : ret;
-		}
-	} while (ret == -EINTR);
-	if (trace)
-		trace_rw("write", name, fd, buf, len, ret, t);
-	return ret;
+	return rw_call(true, fd, name, (void *)buf, len);
 }
