@@ -18,6 +18,10 @@ struct kernel_backend {
 	int (*open_iommufd)(void);
 	/* issue req on fd: the ioctl's non-negative result, or -errno */
 	int (*ioctl)(int fd, unsigned long req, void *arg);
+	/* read(2) / write(2) on an fd an ioctl returned (a fault queue's): bytes, or -errno.
+	 * NULL: the running kernel's read(2) / write(2). */
+	long (*read)(int fd, void *buf, size_t len);
+	long (*write)(int fd, const void *buf, size_t len);
 };
 
 /* Install b (NULL: the running kernel again); returns the one it replaces. Tests only. */
@@ -26,6 +30,12 @@ const struct kernel_backend *kernel_backend_set(const struct kernel_backend *b);
 int kernel_open_iommufd(void);
 
 int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t argsz);
+/*
+ * read(2) / write(2) of records on an fd an ioctl returned (a fault queue's), through the backend
+ * and traced like an ioctl (name: what the records are): the bytes transferred, or -errno.
+ */
+long kernel_read(int fd, const char *name, void *buf, size_t len);
+long kernel_write(int fd, const char *name, const void *buf, size_t len);
 #define IOCTL(fd, req, arg) ioctl_call((fd), (req), #req, (arg), sizeof(*(arg)))
 
 /* Start tracing to path ("-" = stderr). 0 or -errno. */

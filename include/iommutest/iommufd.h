@@ -73,6 +73,37 @@ int iommufd_hwpt_invalidate(int fd, uint32_t id, uint32_t data_type, const void 
 			    uint32_t entry_len, uint32_t entry_num, uint32_t *done);
 int iommufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t depth,
 			  uint32_t *veventq_id, int *veventq_fd);
+
+/* I/O page faults: a fault queue (its object and fd), the groups read from it, the responses */
+int iommufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd);
+
+/* one record of a fault group (struct iommu_hwpt_pgfault) */
+struct iommufd_pgfault {
+	uint32_t flags;  /* IOMMUFD_PGFAULT_* */
+	uint32_t dev_id; /* the iommufd device that faulted */
+	uint32_t pasid, grpid;
+	uint32_t perm;   /* IOMMUFD_PGFAULT_PERM_* */
+	uint64_t addr;
+	uint32_t length; /* a hint; 0 when none */
+	uint32_t cookie; /* the group's: echo it in the response */
+};
+#define IOMMUFD_PGFAULT_PASID_VALID (1u << 0)
+#define IOMMUFD_PGFAULT_LAST_PAGE (1u << 1)
+#define IOMMUFD_PGFAULT_PERM_READ (1u << 0)
+#define IOMMUFD_PGFAULT_PERM_WRITE (1u << 1)
+#define IOMMUFD_PGFAULT_PERM_EXEC (1u << 2)
+#define IOMMUFD_PGFAULT_PERM_PRIV (1u << 3)
+/* What the queue holds now, up to max records, never waiting: *n records (0: none pending). */
+int iommufd_fault_read(int fault_fd, struct iommufd_pgfault *out, size_t max, size_t *n);
+
+#define IOMMUFD_PAGE_RESPONSE_SUCCESS 0u
+#define IOMMUFD_PAGE_RESPONSE_INVALID 1u
+/* Answer the group cookie with code (one struct iommu_hwpt_page_response written). */
+int iommufd_fault_respond(int fault_fd, uint32_t cookie, uint32_t code);
+
+/* A HW queue of a vIOMMU over [iova, iova + length) of its parent's IOAS. */
+int iommufd_hw_queue_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t index, uint64_t iova,
+			   uint64_t length, uint32_t *hw_queue_id);
 /* bitmap: one bit per page_size page of [iova, iova+length); clear=false keeps the dirty bits */
 int iommufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
 				  uint64_t page_size, uint64_t *bitmap, bool clear);

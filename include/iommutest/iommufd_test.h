@@ -20,12 +20,16 @@ enum mock_op {
 	MOCK_OP_PASID_REPLACE,
 	MOCK_OP_PASID_DETACH,
 	MOCK_OP_PASID_CHECK_HWPT,
+	MOCK_OP_TRIGGER_IOPF,
 	MOCK_OP_COUNT,
 };
 
 #define MOCK_DEV_FLAG_NO_DIRTY (1u << 0)
 #define MOCK_DEV_FLAG_PASID (1u << 2)
 #define MOCK_HWPT_DATA_SELFTEST 0xdeadu /* nested HWPT data type of the mock */
+#define MOCK_VIOMMU_TYPE_SELFTEST 0xdeadbeefu   /* the mock's vIOMMU type */
+#define MOCK_HW_QUEUE_TYPE_SELFTEST 0xdeadbeefu /* the mock vIOMMU's HW queue type */
+#define MOCK_HW_QUEUE_MAX 2                     /* indexes 0 and 1, each needing the one before */
 
 /* Which op table the running kernel has: 0 when known, -EOPNOTSUPP (with *why) otherwise. */
 int mock_probe(int iommufd, const char **why);
@@ -49,6 +53,13 @@ int mock_pasid_replace(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t 
 int mock_pasid_detach(int iommufd, uint32_t stdev_id, uint32_t pasid);
 /* 0 when pasid is attached to hwpt_id (hwpt_id 0: when it is detached) */
 int mock_pasid_check(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t hwpt_id);
+/*
+ * Report an I/O page fault of the mock device dev_id (its iommufd device id) as its IOMMU would:
+ * the last page of group grpid at addr, perm IOMMUFD_PGFAULT_PERM_*, for pasid (0: the RID, no
+ * PASID). The domain attached there delivers it to its fault queue, if it has one.
+ */
+int mock_trigger_iopf(int iommufd, uint32_t dev_id, uint32_t pasid, uint32_t grpid, uint32_t perm,
+		      uint64_t addr);
 /* Mark the pages whose bits are set in bitmap dirty in the mock domain; *nr_dirty = how many. */
 int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
 		   uint64_t page_size, const uint64_t *bitmap, uint64_t *nr_dirty);

@@ -32,12 +32,15 @@ enum obj_kind {
 	OBJ_VDEVICE = 1 << 7,
 	OBJ_VEVENTQ = 1 << 8,
 	OBJ_S1 = 1 << 9, /* a stage-1 page table set the tool builds (SMMUv3 CD + LPAE tables) */
-	OBJ_LAST = OBJ_S1,
+	OBJ_FAULT = 1 << 10,    /* a fault queue (IOMMU_FAULT_QUEUE_ALLOC) and its fd */
+	OBJ_HW_QUEUE = 1 << 11, /* a vIOMMU's HW queue (IOMMU_HW_QUEUE_ALLOC) */
+	OBJ_LAST = OBJ_HW_QUEUE,
 	/* objects with a lifetime (created by a step, possibly destroyed) */
 	OBJ_LIFETIME = OBJ_IOAS | OBJ_HWPT | OBJ_MAPPING | OBJ_MARK | OBJ_VIOMMU | OBJ_VDEVICE |
-		       OBJ_VEVENTQ | OBJ_S1,
+		       OBJ_VEVENTQ | OBJ_S1 | OBJ_FAULT | OBJ_HW_QUEUE,
 	/* what IOMMU_DESTROY takes */
-	OBJ_KERNEL = OBJ_IOAS | OBJ_HWPT | OBJ_VIOMMU | OBJ_VDEVICE | OBJ_VEVENTQ,
+	OBJ_KERNEL = OBJ_IOAS | OBJ_HWPT | OBJ_VIOMMU | OBJ_VDEVICE | OBJ_VEVENTQ | OBJ_FAULT |
+		     OBJ_HW_QUEUE,
 };
 const char *obj_kind_name(enum obj_kind k);
 

@@ -141,11 +141,13 @@ struct rt_object {
 	uint8_t **snap;
 	/* OBJ_DEVICE */
 	struct test_device *dev;
-	/* OBJ_VEVENTQ: its fd; OBJ_VDEVICE: the virtual id */
+	/* OBJ_VEVENTQ, OBJ_FAULT: its fd (-1 once closed); OBJ_VDEVICE: the virtual id */
 	int fd;
 	uint64_t virt_id;
 	/* OBJ_S1: the table set (owned), see src/steps/smmuv3_s1.c */
 	void *s1;
+	/* OBJ_FAULT: the groups read and their responses (owned), see src/steps/fault.c */
+	void *fq;
 };
 
 enum verdict { VERDICT_NONE, VERDICT_FAIL, VERDICT_SKIP };

@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "iommutest/ioctl.h"
 #include "iommutest/util.h"
@@ -32,10 +34,26 @@ static int running_kernel_ioctl(int fd, unsigned long req, void *arg)
 	return ret < 0 ? -errno : ret;
 }
 
+static long running_kernel_read(int fd, void *buf, size_t len)
+{
+	long ret = read(fd, buf, len);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static long running_kernel_write(int fd, const void *buf, size_t len)
+{
+	long ret = write(fd, buf, len);
+
+	return ret < 0 ? -errno : ret;
+}
+
 static const struct kernel_backend running_kernel = {
 	.name = "running kernel",
 	.open_iommufd = running_kernel_open_iommufd,
 	.ioctl = running_kernel_ioctl,
+	.read = running_kernel_read,
+	.write = running_kernel_write,
 };
 
 static const struct kernel_backend *backend = &running_kernel;
@@ -103,4 +121,44 @@ int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t ar
 			ret < 0 ? errno_name(-ret) : "", (unsigned long long)(end - t));
 	}
 	return ret < 0 ? ret : 0;
+}
+
+/* one trace line for a read or write: the n bytes read or written */
+static void trace_rw(const char *op, const char *name, int fd, const void *buf, size_t n, long ret,
+		     uint64_t t)
+{
+	uint64_t end = now_ns();
+
+	fprintf(trace, "{\"t_ns\":%llu,\"ioctl\":\"%s(%s)\",\"fd\":%d,\"arg_out\":\"",
+		(unsigned long long)(t - trace_t0), op, name, fd);
+	put_hex(buf, n);
+	fprintf(trace, "\",\"ret\":%ld,\"errno\":\"%s\",\"duration_ns\":%llu}\n", ret,
+		ret < 0 ? errno_name((int)-ret) : "", (unsigned long long)(end - t));
+}
+
+/* one read or write of records: EINTR retried, traced; bytes or -errno */
+static long rw_call(bool is_write, int fd, const char *name, void *buf, size_t len)
+{
+	const struct kernel_backend *b = is_write ? (backend->write ? backend : &running_kernel) :
+						    (backend->read ? backend : &running_kernel);
+	uint64_t t = trace ? now_ns() : 0;
+	long ret;
+
+	do
+		ret = is_write ? b->write(fd, buf, len) : b->read(fd, buf, len);
+	while (ret == -EINTR);
+	if (trace)
+		trace_rw(is_write ? "write" : "read", name, fd, buf,
+			 is_write ? len : ret > 0 ? (size_t)ret : 0, ret, t);
+	return ret;
+}
+
+long kernel_read(int fd, const char *name, void *buf, size_t len)
+{
+	return rw_call(false, fd, name, buf, len);
+}
+
+long kernel_write(int fd, const char *name, const void *buf, size_t len)
+{
+	return rw_call(true, fd, name, (void *)buf, len);
 }

@@ -373,6 +373,87 @@ int iommufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t de
 #endif
 }
 
+int iommufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd)
+{
+#ifdef HAVE_IOMMU_FAULT_QUEUE_ALLOC
+	struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+	int ret = IOCTL(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+
+	if (!ret) {
+		*fault_id = cmd.out_fault_id;
+		*fault_fd = (int)cmd.out_fault_fd;
+	}
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+#define PGFAULT_READ_BATCH 16
+
+int iommufd_fault_read(int fault_fd, struct iommufd_pgfault *out, size_t max, size_t *n)
+{
+#ifdef HAVE_IOMMU_FAULT_QUEUE_ALLOC
+	struct iommu_hwpt_pgfault rec[PGFAULT_READ_BATCH];
+	/* the kernel reads whole groups: a buffer too small for the next group gets EINVAL */
+	size_t want = max < PGFAULT_READ_BATCH ? max : PGFAULT_READ_BATCH;
+	long got = kernel_read(fault_fd, "iommu_hwpt_pgfault", rec, want * sizeof(rec[0]));
+
+	*n = 0;
+	if (got < 0)
+		return (int)got;
+	if (got % sizeof(rec[0]))
+		return -EIO; /* not whole records: not the ABI this was built for */
+	*n = (size_t)got / sizeof(rec[0]);
+	for (size_t i = 0; i < *n; i++)
+		out[i] = (struct iommufd_pgfault){
+			.flags = rec[i].flags, .dev_id = rec[i].dev_id, .pasid = rec[i].pasid,
+			.grpid = rec[i].grpid, .perm = rec[i].perm, .addr = rec[i].addr,
+			.length = rec[i].length, .cookie = rec[i].cookie,
+		};
+	return 0;
+#else
+	*n = 0;
+	return -EOPNOTSUPP;
+#endif
+}
+
+int iommufd_fault_respond(int fault_fd, uint32_t cookie, uint32_t code)
+{
+#ifdef HAVE_IOMMU_FAULT_QUEUE_ALLOC
+	struct iommu_hwpt_page_response resp = { .cookie = cookie, .code = code };
+	long ret = kernel_write(fault_fd, "iommu_hwpt_page_response", &resp, sizeof(resp));
+
+	if (ret < 0)
+		return (int)ret;
+	return ret == sizeof(resp) ? 0 : -EIO;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+int iommufd_hw_queue_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t index, uint64_t iova,
+			   uint64_t length, uint32_t *hw_queue_id)
+{
+#ifdef HAVE_IOMMU_HW_QUEUE_ALLOC
+	struct iommu_hw_queue_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.index = index,
+		.nesting_parent_iova = iova,
+		.length = length,
+	};
+	int ret = IOCTL(fd, IOMMU_HW_QUEUE_ALLOC, &cmd);
+
+	if (!ret)
+		*hw_queue_id = cmd.out_hw_queue_id;
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 /*
  * Feature probing: issue each ioctl with an all-zero (invalid) payload of the right size. A
  * kernel that does not know the ioctl answers ENOTTY; one that does rejects the payload

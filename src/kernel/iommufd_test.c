@@ -42,6 +42,10 @@ struct mock_cmd {
 		struct {
 			uint32_t pasid, pt_id;
 		} pasid;
+		struct {
+			uint32_t dev_id, pasid, grpid, perm;
+			uint64_t addr;
+		} iopf;
 		uint64_t union_size[6]; /* the largest member of the kernel's union is 48 bytes */
 	};
 	uint32_t last;
@@ -63,8 +67,9 @@ static const struct mock_layout layouts[] = {
 	  .op = {
 		[MOCK_OP_MOCK_DOMAIN] = 2, [MOCK_OP_MD_CHECK_MAP] = 3,
 		[MOCK_OP_MOCK_DOMAIN_REPLACE] = 10, [MOCK_OP_MOCK_DOMAIN_FLAGS] = 12,
-		[MOCK_OP_DIRTY] = 13, [MOCK_OP_PASID_ATTACH] = 18, [MOCK_OP_PASID_REPLACE] = 19,
-		[MOCK_OP_PASID_DETACH] = 20, [MOCK_OP_PASID_CHECK_HWPT] = 21,
+		[MOCK_OP_DIRTY] = 13, [MOCK_OP_TRIGGER_IOPF] = 15, [MOCK_OP_PASID_ATTACH] = 18,
+		[MOCK_OP_PASID_REPLACE] = 19, [MOCK_OP_PASID_DETACH] = 20,
+		[MOCK_OP_PASID_CHECK_HWPT] = 21,
 	  } },
 };
 
@@ -194,6 +199,16 @@ int mock_pasid_detach(int iommufd, uint32_t stdev_id, uint32_t pasid)
 int mock_pasid_check(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t hwpt_id)
 {
 	return pasid_op(iommufd, MOCK_OP_PASID_CHECK_HWPT, stdev_id, pasid, &hwpt_id);
+}
+
+int mock_trigger_iopf(int iommufd, uint32_t dev_id, uint32_t pasid, uint32_t grpid, uint32_t perm,
+		      uint64_t addr)
+{
+	struct mock_cmd cmd = {
+		.iopf = { .dev_id = dev_id, .pasid = pasid, .grpid = grpid, .perm = perm, .addr = addr },
+	};
+
+	return mock_op(iommufd, MOCK_OP_TRIGGER_IOPF, &cmd);
 }
 
 int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length,

@@ -714,9 +714,10 @@ static void teardown(struct run_ctx *rc)
 
 		if (o->kind == OBJ_BUFFER && o->mem)
 			munmap(o->mem, (o->size + (uint64_t)page - 1) & ~((uint64_t)page - 1));
-		if (o->kind == OBJ_VEVENTQ && o->fd > 0)
+		if ((o->kind == OBJ_VEVENTQ || o->kind == OBJ_FAULT) && o->fd > 0)
 			close(o->fd);
 		free(o->s1);
+		free(o->fq);
 		if (o->kind == OBJ_MARK && o->snap) {
 			for (size_t b = 0; b < sc->nbuffers; b++)
 				free(o->snap[b]);

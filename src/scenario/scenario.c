@@ -38,6 +38,8 @@ const char *obj_kind_name(enum obj_kind k)
 	case OBJ_VDEVICE: return "vdevice";
 	case OBJ_VEVENTQ: return "veventq";
 	case OBJ_S1: return "s1";
+	case OBJ_FAULT: return "fault_queue";
+	case OBJ_HW_QUEUE: return "hw_queue";
 	default: break;
 	}
 	return "object";

@@ -2,6 +2,7 @@
 /* attach, replace, detach (RID or PASID) and destroy. */
 #include <errno.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include "iommutest/device.h"
 #include "iommutest/iommufd.h"
@@ -172,7 +173,7 @@ struct destroy_args {
 static const struct arg_def destroy_argdefs[] = {
 	{ .name = "object", .type = ARG_REF, .kinds = OBJ_KERNEL, .required = true,
 	  .kills = true, .off = offsetof(struct destroy_args, object),
-	  .help = "the IOAS, HWPT, vIOMMU, vDEVICE or vEVENTQ" },
+	  .help = "the IOAS, HWPT, vIOMMU, vDEVICE, vEVENTQ, fault queue (its fd is closed first) or HW queue" },
 	{ .name = NULL },
 };
 
@@ -182,6 +183,13 @@ static int destroy_run(struct run_ctx *rc, const struct step *st)
 	uint32_t id;
 	int ret;
 
+	struct rt_object *o = &rc->objs[a->object];
+
+	/* a fault queue's fd holds the object (EBUSY while open): it goes first, whatever follows */
+	if (o->kind == OBJ_FAULT && o->fd > 0) {
+		close(o->fd);
+		o->fd = -1;
+	}
 	rt_pt_id(rc, a->object, &id);
 	ret = iommufd_destroy(rc->iommufd, id);
 	if (!ret)

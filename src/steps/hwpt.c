@@ -16,7 +16,7 @@
 #define HWPT_DATA_MAX_WORDS 8
 
 struct hwpt_alloc_args {
-	int name, device, pt, s1;
+	int name, device, pt, s1, fault;
 	uint64_t flags, data_type, vste;
 	struct string_list data;          /* as written: numbers in strings */
 	uint64_t words[HWPT_DATA_MAX_WORDS]; /* parsed by validate */
@@ -73,7 +73,7 @@ static const struct name_value vste_kinds[] = {
 
 enum hwpt_alloc_arg {
 	HWPT_NAME, HWPT_DEVICE, HWPT_PT, HWPT_FLAGS, HWPT_DATA_TYPE, HWPT_VSTE, HWPT_S1, HWPT_DATA,
-	HWPT_NARGS
+	HWPT_FAULT, HWPT_NARGS
 };
 
 static const struct arg_def hwpt_alloc_argdefs[] = {
@@ -86,7 +86,7 @@ static const struct arg_def hwpt_alloc_argdefs[] = {
 	  .help = "the IOAS it translates, or the parent HWPT / vIOMMU of a nested one" },
 	[HWPT_FLAGS] = { .name = "flags", .type = ARG_FLAGS, .enums = hwpt_flags, .def = "",
 	  .off = offsetof(struct hwpt_alloc_args, flags),
-	  .help = "nest_parent, dirty_tracking, pasid, fault_id_valid" },
+	  .help = "nest_parent, dirty_tracking, pasid, fault_id_valid (\"fault\" sets it)" },
 	[HWPT_DATA_TYPE] = { .name = "data_type", .type = ARG_ENUM, .enums = hwpt_data_types, .def = "none",
 	  .off = offsetof(struct hwpt_alloc_args, data_type),
 	  .help = "a nested HWPT's driver data: none, vtd_s1, arm_smmuv3, amd_guest, selftest" },
@@ -98,6 +98,9 @@ static const struct arg_def hwpt_alloc_argdefs[] = {
 	[HWPT_DATA] = { .name = "data", .type = ARG_STRINGS,
 	  .off = offsetof(struct hwpt_alloc_args, data),
 	  .help = "the driver data as 64-bit little-endian words, e.g. [\"0x9\", \"0x0\"] for an STE" },
+	[HWPT_FAULT] = { .name = "fault", .type = ARG_REF, .kinds = OBJ_FAULT,
+	  .off = offsetof(struct hwpt_alloc_args, fault),
+	  .help = "the fault queue its I/O page faults go to (sets fault_id_valid)" },
 	[HWPT_NARGS] = { .name = NULL },
 };
 
@@ -136,8 +139,13 @@ static int hwpt_alloc_run(struct run_ctx *rc, const struct step *st)
 	int ret;
 
 	if (IOMMUTEST_UAPI_IS_MISSING(a->flags) || IOMMUTEST_UAPI_IS_MISSING(a->data_type) ||
-	    (a->vste && IOMMUTEST_UAPI_IS_MISSING(IOMMU_HWPT_DATA_ARM_SMMUV3)))
+	    (a->vste && IOMMUTEST_UAPI_IS_MISSING(IOMMU_HWPT_DATA_ARM_SMMUV3)) ||
+	    (a->fault >= 0 && IOMMUTEST_UAPI_IS_MISSING(IOMMU_HWPT_FAULT_ID_VALID)))
 		return -EOPNOTSUPP; /* the uAPI headers this was built with lack it */
+	if (a->fault >= 0) {
+		req.flags |= (uint32_t)IOMMU_HWPT_FAULT_ID_VALID;
+		rt_pt_id(rc, a->fault, &req.fault_id);
+	}
 	if (a->vste) {
 		ret = smmuv3_vste(rc, (enum vste_kind)a->vste, a->s1, ste);
 		if (ret)

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "iommutest/device.h"
 #include "iommutest/iommufd.h"
+#include "iommutest/iommufd_test.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"
 
@@ -36,7 +37,9 @@
 #define MAX_COMMANDS 16
 
 static const struct name_value viommu_types[] = {
-	{ "arm_smmuv3", IOMMU_VIOMMU_TYPE_ARM_SMMUV3 }, { NULL, 0 },
+	{ "arm_smmuv3", IOMMU_VIOMMU_TYPE_ARM_SMMUV3 },
+	{ "selftest", MOCK_VIOMMU_TYPE_SELFTEST }, /* the IOMMUFD_TEST mock */
+	{ NULL, 0 },
 };
 
 /* ---- viommu_alloc ---- */
@@ -53,7 +56,7 @@ static const struct arg_def viommu_alloc_argdefs[] = {
 	{ .name = "hwpt", .type = ARG_REF, .kinds = OBJ_HWPT, .required = true,
 	  .off = offsetof(struct viommu_alloc_args, hwpt), .help = "the NEST_PARENT HWPT (stage 2)" },
 	{ .name = "type", .type = ARG_ENUM, .enums = viommu_types, .def = "arm_smmuv3",
-	  .off = offsetof(struct viommu_alloc_args, type), .help = "vIOMMU type: arm_smmuv3" },
+	  .off = offsetof(struct viommu_alloc_args, type), .help = "vIOMMU type: arm_smmuv3, selftest (the mock)" },
 	{ .name = NULL },
 };
 

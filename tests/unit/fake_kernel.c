@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
@@ -38,6 +40,7 @@ enum {
 	FAKE_OP_MD_CHECK_MAP = 3,
 	FAKE_OP_MOCK_DOMAIN_REPLACE = 10,
 	FAKE_OP_MOCK_DOMAIN_FLAGS = 12,
+	FAKE_OP_TRIGGER_IOPF = 15,
 	FAKE_OP_DMABUF_REVOKE = 23,
 };
 
@@ -57,6 +60,10 @@ struct fake_test_cmd {
 		struct {
 			uint64_t iova, length, uptr;
 		} check_map;
+		struct {
+			uint32_t dev_id, pasid, grpid, perm;
+			uint64_t addr;
+		} trigger_iopf;
 		uint64_t union_size[6];
 	};
 	uint32_t last;
@@ -76,7 +83,21 @@ struct fake_areas {
 	size_t n, cap;
 };
 
-enum fake_obj_type { FAKE_FREE, FAKE_IOAS, FAKE_HWPT, FAKE_SELFTEST, FAKE_DEVICE, FAKE_ANY };
+enum fake_obj_type {
+	FAKE_FREE, FAKE_IOAS, FAKE_HWPT, FAKE_SELFTEST, FAKE_DEVICE, FAKE_VIOMMU, FAKE_HW_QUEUE,
+	FAKE_FAULT, FAKE_ANY
+};
+
+#define FAKE_PGFAULT_LAST_PAGE (1u << 1)
+#define FAKE_PGFAULT_PASID_VALID (1u << 0)
+#define FAKE_FAULT_GROUPS 64
+
+/* a fault group (one record: the mock reports single-page groups) in a fault queue */
+struct fake_group {
+	uint32_t hwpt_id, dev_id, pasid, grpid, perm, flags;
+	uint64_t addr;
+	uint32_t cookie; /* 0: not read yet (delivered); else read and waiting for a response */
+};
 
 struct fake_object {
 	enum fake_obj_type type;
@@ -89,6 +110,15 @@ struct fake_object {
 	uint32_t stdev_id;       /* iommufd device: its selftest object */
 	struct fake_areas allowed; /* IOAS: IOMMU_IOAS_ALLOW_IOVAS ranges (iova, length) */
 	bool no_huge_pages;      /* IOAS: IOMMU_OPTION_HUGE_PAGES set to 0 */
+	bool nest_parent;        /* HWPT: allocated with NEST_PARENT */
+	uint32_t parent;         /* HWPT: its fault queue (0: none); vIOMMU: its NEST_PARENT HWPT;
+				  * HW queue: its vIOMMU */
+	uint32_t index;          /* HW queue: its index on the vIOMMU */
+	uint64_t iova, length;   /* HW queue: the range it pins in the parent's IOAS */
+	int fd;                  /* fault queue: its fd (a memfd, so its inode names it) */
+	ino_t ino;
+	struct fake_group *groups; /* fault queue: delivered or read, in order */
+	size_t ngroups;
 };
 
 struct fake_ctx {
@@ -216,6 +246,7 @@ static void ctx_reset(struct fake_ctx *c)
 	for (size_t i = 0; i < FAKE_MAX_IDS; i++) {
 		areas_free(&c->obj[i].areas);
 		areas_free(&c->obj[i].allowed);
+		free(c->obj[i].groups);
 	}
 	areas_free(&c->history);
 	memset(c, 0, sizeof(*c));
@@ -249,6 +280,7 @@ static void obj_free(struct fake_ctx *c, uint32_t id)
 	areas_free(&c->obj[id].allowed);
 	if (c->vfio_ioas == id)
 		c->vfio_ioas = 0; /* main.c: destroying the compatibility IOAS clears it */
+	free(c->obj[id].groups);
 	c->obj[id] = (struct fake_object){ .type = FAKE_FREE };
 }
 
@@ -270,6 +302,40 @@ static unsigned int hwpt_users(struct fake_ctx *c, uint32_t hwpt_id)
 	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
 		n += c->obj[i].type == FAKE_SELFTEST && c->obj[i].attached == hwpt_id;
 	return n;
+}
+
+/* how many objects of type name id as their parent: vIOMMUs on a HWPT, HW queues on
+ * a vIOMMU, HWPTs on a fault queue */
+static unsigned int children(struct fake_ctx *c, enum fake_obj_type type, uint32_t id)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+		n += c->obj[i].type == type && c->obj[i].parent == id;
+	return n;
+}
+
+/* whether a fault queue's fd is still open (the memfd it was given, not a reused number) */
+static bool fault_fd_open(const struct fake_object *q)
+{
+	struct stat st;
+
+	return q->fd >= 0 && !fstat(q->fd, &st) && st.st_ino == q->ino;
+}
+
+/* the groups of device dev_id through HWPT hwpt_id in its fault queue, delivered or read, are
+ * answered "invalid" by the kernel when the device leaves the HWPT (iommufd_auto_response_faults) */
+static void fault_auto_respond(struct fake_ctx *c, uint32_t hwpt_id, uint32_t dev_id)
+{
+	struct fake_object *hwpt = obj_get(c, hwpt_id, FAKE_HWPT);
+	struct fake_object *q = hwpt && hwpt->parent ? obj_get(c, hwpt->parent, FAKE_FAULT) : NULL;
+	size_t kept = 0;
+
+	for (size_t i = 0; q && i < q->ngroups; i++)
+		if (q->groups[i].hwpt_id != hwpt_id || q->groups[i].dev_id != dev_id)
+			q->groups[kept++] = q->groups[i];
+	if (q)
+		q->ngroups = kept;
 }
 
 /* an IOAS with a mock domain on it is restricted to the mock's aperture and IO page */
@@ -353,8 +419,10 @@ static int device_attach(struct fake_ctx *c, struct fake_object *sd, uint32_t *p
 	}
 	old = sd->attached;
 	sd->attached = hwpt_id;
-	if (old != hwpt_id)
+	if (old != hwpt_id) {
+		fault_auto_respond(c, old, sd->idev_id);
 		hwpt_put_auto(c, old);
+	}
 	*pt_id = hwpt_id;
 	return 0;
 }
@@ -373,8 +441,22 @@ static int cmd_destroy(struct fake_ctx *c, void *arg)
 			return -EBUSY; /* its HWPTs hold it */
 		break;
 	case FAKE_HWPT:
-		if (hwpt_users(c, cmd->id))
-			return -EBUSY;
+		if (hwpt_users(c, cmd->id) || children(c, FAKE_VIOMMU, cmd->id))
+			return -EBUSY; /* a device attached, or a vIOMMU on it */
+		break;
+	case FAKE_VIOMMU:
+		if (children(c, FAKE_HW_QUEUE, cmd->id))
+			return -EBUSY; /* its HW queues hold it */
+		break;
+	case FAKE_HW_QUEUE:
+		for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+			if (c->obj[i].type == FAKE_HW_QUEUE && c->obj[i].parent == o->parent &&
+			    c->obj[i].index == o->index + 1)
+				return -EBUSY; /* the next index depends on it */
+		break;
+	case FAKE_FAULT:
+		if (fault_fd_open(o) || children(c, FAKE_HWPT, cmd->id))
+			return -EBUSY; /* its fd, or a HWPT, holds it */
 		break;
 	case FAKE_SELFTEST: {
 		uint32_t attached = o->attached;
@@ -707,6 +789,17 @@ static int cmd_ioas_unmap(struct fake_ctx *c, void *arg)
 				return -ENOENT;
 		}
 	}
+	/* a HW queue's range is pinned (iopt_unmap_iova_range(): area->num_locks) */
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++) {
+		const struct fake_object *q = &c->obj[i], *viommu, *parent;
+
+		if (q->type != FAKE_HW_QUEUE)
+			continue;
+		viommu = &c->obj[q->parent];
+		parent = &c->obj[viommu->parent];
+		if (parent->ioas_id == cmd->ioas_id && q->iova <= last && q->iova + (q->length - 1) >= first)
+			return -EBUSY;
+	}
 	bytes = areas_remove(&ioas->areas, first, last);
 	if (!all && !bytes)
 		return -ENOENT;
@@ -744,16 +837,18 @@ static int cmd_ioas_iova_ranges(struct fake_ctx *c, void *arg)
 static int cmd_hwpt_alloc(struct fake_ctx *c, void *arg)
 {
 	const uint32_t known = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
-			       IOMMU_HWPT_ALLOC_PASID;
+			       IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_FAULT_ID_VALID;
 	struct iommu_hwpt_alloc *cmd = arg;
 	struct fake_object *dev = obj_get(c, cmd->dev_id, FAKE_DEVICE);
 	struct fake_object *pt = obj_get(c, cmd->pt_id, FAKE_ANY);
+	bool with_fault = cmd->flags & IOMMU_HWPT_FAULT_ID_VALID;
+	int ret;
 
 	if (!dev || !pt)
 		return -ENOENT;
 	if (cmd->flags & ~known)
 		return -EOPNOTSUPP;
-	if (pt->type == FAKE_HWPT)
+	if (pt->type == FAKE_HWPT || pt->type == FAKE_VIOMMU)
 		return -EOPNOTSUPP; /* nested domains are not modelled */
 	if (pt->type != FAKE_IOAS)
 		return -EINVAL;
@@ -762,9 +857,215 @@ static int cmd_hwpt_alloc(struct fake_ctx *c, void *arg)
 	if ((cmd->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
 	    (c->obj[dev->stdev_id].dev_flags & MOCK_DEV_FLAG_NO_DIRTY))
 		return -EOPNOTSUPP;
-	return hwpt_create(c, cmd->pt_id, false, &cmd->out_hwpt_id);
+	if (with_fault && (cmd->flags & IOMMU_HWPT_ALLOC_NEST_PARENT))
+		return -EOPNOTSUPP; /* iommufd_hwpt_paging_alloc() */
+	if (with_fault && !obj_get(c, cmd->fault_id, FAKE_FAULT))
+		return -ENOENT;
+	ret = hwpt_create(c, cmd->pt_id, false, &cmd->out_hwpt_id);
+	if (ret)
+		return ret;
+	c->obj[cmd->out_hwpt_id].nest_parent = cmd->flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	c->obj[cmd->out_hwpt_id].parent = with_fault ? cmd->fault_id : 0;
+	return 0;
 }
 #endif
+
+#ifdef HAVE_IOMMU_VIOMMU_ALLOC
+/* the mock's vIOMMU (selftest type) on a NEST_PARENT HWPT, without driver data */
+static int cmd_viommu_alloc(struct fake_ctx *c, void *arg)
+{
+	struct iommu_viommu_alloc *cmd = arg;
+	struct fake_object *hwpt;
+	int ret;
+
+	if (cmd->flags || cmd->type != MOCK_VIOMMU_TYPE_SELFTEST)
+		return -EOPNOTSUPP;
+	if (!obj_get(c, cmd->dev_id, FAKE_DEVICE))
+		return -ENOENT;
+	hwpt = obj_get(c, cmd->hwpt_id, FAKE_HWPT);
+	if (!hwpt)
+		return -ENOENT;
+	if (!hwpt->nest_parent)
+		return -EINVAL;
+	ret = obj_alloc(c, FAKE_VIOMMU, &cmd->out_viommu_id);
+	if (!ret)
+		c->obj[cmd->out_viommu_id].parent = cmd->hwpt_id;
+	return ret;
+}
+#endif
+
+#ifdef HAVE_IOMMU_HW_QUEUE_ALLOC
+/* iommufd_hw_queue_alloc_ioctl() and mock_hw_queue_init_phys(): the range must be mapped in the
+ * parent's IOAS (it is pinned), indexes 0 and 1, each needing the one before */
+static int cmd_hw_queue_alloc(struct fake_ctx *c, void *arg)
+{
+	struct iommu_hw_queue_alloc *cmd = arg;
+	struct fake_object *viommu, *q;
+	uint64_t last;
+	uint8_t *va;
+	uint32_t id;
+	int ret;
+
+	if (cmd->flags || cmd->type == 0)
+		return -EOPNOTSUPP;
+	if (!cmd->length)
+		return -EINVAL;
+	if (add_overflows(cmd->nesting_parent_iova, cmd->length - 1, &last))
+		return -EOVERFLOW;
+	viommu = obj_get(c, cmd->viommu_id, FAKE_VIOMMU);
+	if (!viommu)
+		return -ENOENT;
+	if (cmd->type != MOCK_HW_QUEUE_TYPE_SELFTEST)
+		return -EOPNOTSUPP;
+	if (areas_translate(&c->obj[c->obj[viommu->parent].ioas_id].areas, cmd->nesting_parent_iova,
+			    cmd->length, 0, &va))
+		return -ENOENT;
+	if (cmd->index >= MOCK_HW_QUEUE_MAX)
+		return -EINVAL;
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+		if (c->obj[i].type == FAKE_HW_QUEUE && c->obj[i].parent == cmd->viommu_id &&
+		    c->obj[i].index == cmd->index)
+			return -EEXIST;
+	if (cmd->index && !children(c, FAKE_HW_QUEUE, cmd->viommu_id))
+		return -EIO; /* index - 1 is missing (with two indexes: every other queue) */
+	ret = obj_alloc(c, FAKE_HW_QUEUE, &id);
+	if (ret)
+		return ret;
+	q = &c->obj[id];
+	q->parent = cmd->viommu_id;
+	q->index = cmd->index;
+	q->iova = cmd->nesting_parent_iova;
+	q->length = cmd->length;
+	cmd->out_hw_queue_id = id;
+	return 0;
+}
+#endif
+
+#ifdef HAVE_IOMMU_FAULT_QUEUE_ALLOC
+static int cmd_fault_alloc(struct fake_ctx *c, void *arg)
+{
+	struct iommu_fault_alloc *cmd = arg;
+	struct fake_object *q;
+	struct stat st;
+	uint32_t id;
+	int fd, ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	ret = obj_alloc(c, FAKE_FAULT, &id);
+	if (ret)
+		return ret;
+	fd = memfd_create("fake-fault-queue", MFD_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		obj_free(c, id);
+		return ret;
+	}
+	q = &c->obj[id];
+	q->fd = fd;
+	q->ino = st.st_ino;
+	cmd->out_fault_id = id;
+	cmd->out_fault_fd = (uint32_t)fd;
+	return 0;
+}
+#endif
+
+/* the fault queue whose fd is fd, in any open iommufd */
+static struct fake_object *fault_of_fd(int fd)
+{
+	for (size_t i = 0; fake.installed && i < FAKE_MAX_CONTEXTS; i++)
+		for (uint32_t id = 1; fake.ctx[i].fd >= 0 && id < FAKE_MAX_IDS; id++) {
+			struct fake_object *q = &fake.ctx[i].obj[id];
+
+			if (q->type == FAKE_FAULT && q->fd == fd && fault_fd_open(q))
+				return q;
+		}
+	return NULL;
+}
+
+/* xa_alloc() on the response xarray (XA_FLAGS_ALLOC1): the lowest cookie no read group holds */
+static uint32_t fault_cookie(const struct fake_object *q)
+{
+	for (uint32_t cookie = 1;; cookie++) {
+		size_t i;
+
+		for (i = 0; i < q->ngroups && q->groups[i].cookie != cookie; i++)
+			;
+		if (i == q->ngroups)
+			return cookie;
+	}
+}
+
+/* iommufd_fault_fops_read(): whole records of the groups not read yet, each given a cookie */
+static long fault_read(struct fake_object *q, void *buf, size_t len)
+{
+	struct iommu_hwpt_pgfault rec;
+	size_t done = 0;
+
+	if (len % sizeof(rec))
+		return -ESPIPE;
+	for (size_t i = 0; i < q->ngroups; i++) {
+		struct fake_group *g = &q->groups[i];
+
+		if (g->cookie)
+			continue;
+		if (done + sizeof(rec) > len)
+			return done ? (long)done : -EINVAL;
+		g->cookie = fault_cookie(q);
+		rec = (struct iommu_hwpt_pgfault){
+			.flags = g->flags, .dev_id = g->dev_id, .pasid = g->pasid, .grpid = g->grpid,
+			.perm = g->perm, .addr = g->addr, .cookie = g->cookie,
+		};
+		memcpy((uint8_t *)buf + done, &rec, sizeof(rec));
+		done += sizeof(rec);
+	}
+	return (long)done;
+}
+
+/* iommufd_fault_fops_write(): each response ends its group; a cookie not waiting is EINVAL */
+static long fault_write(struct fake_object *q, const void *buf, size_t len)
+{
+	struct iommu_hwpt_page_response resp;
+	size_t done = 0;
+
+	if (len % sizeof(resp))
+		return -ESPIPE;
+	for (; done < len; done += sizeof(resp)) {
+		size_t i;
+
+		memcpy(&resp, (const uint8_t *)buf + done, sizeof(resp));
+		if (resp.code > 1)
+			break;
+		for (i = 0; i < q->ngroups && (!resp.cookie || q->groups[i].cookie != resp.cookie); i++)
+			;
+		if (i == q->ngroups) {
+			if (fake.misbehaviour & FAKE_KERNEL_LIE)
+				continue; /* takes an answer to nothing */
+			break;
+		}
+		memmove(&q->groups[i], &q->groups[i + 1], (q->ngroups - i - 1) * sizeof(q->groups[0]));
+		q->ngroups--;
+	}
+	return done ? (long)done : -EINVAL;
+}
+
+/* the tool reads and writes only fault queue fds through the seam: any other is a closed one */
+static long fake_read(int fd, void *buf, size_t len)
+{
+	struct fake_object *q = fault_of_fd(fd);
+
+	return q ? fault_read(q, buf, len) : -EBADF;
+}
+
+static long fake_write(int fd, const void *buf, size_t len)
+{
+	struct fake_object *q = fault_of_fd(fd);
+
+	return q ? fault_write(q, buf, len) : -EBADF;
+}
+
 
 #ifdef HAVE_IOMMU_GET_HW_INFO
 static int cmd_get_hw_info(struct fake_ctx *c, void *arg)
@@ -855,6 +1156,44 @@ static int test_md_check_map(struct fake_ctx *c, struct fake_test_cmd *cmd)
 	return 0;
 }
 
+/*
+ * TRIGGER_IOPF: iommu_report_device_fault() finds the domain attached to the RID (a PASID: none,
+ * PASIDs are not modelled) and, when it has a fault queue, delivers a one-record group there;
+ * otherwise the fault is answered and dropped. The op returns 0 either way.
+ */
+static int test_trigger_iopf(struct fake_ctx *c, struct fake_test_cmd *cmd)
+{
+	struct fake_object *dev = obj_get(c, cmd->trigger_iopf.dev_id, FAKE_DEVICE);
+	struct fake_object *hwpt, *q = NULL;
+	uint32_t hwpt_id;
+	struct fake_group *g;
+
+	if (!dev)
+		return -ENOENT;
+	hwpt_id = c->obj[dev->stdev_id].attached;
+	hwpt = obj_get(c, hwpt_id, FAKE_HWPT);
+	if (hwpt && hwpt->parent && !cmd->trigger_iopf.pasid)
+		q = obj_get(c, hwpt->parent, FAKE_FAULT);
+	for (uint32_t i = 1; !q && (fake.misbehaviour & FAKE_KERNEL_IOPF_ANY_QUEUE) && i < FAKE_MAX_IDS; i++)
+		if (c->obj[i].type == FAKE_FAULT)
+			q = &c->obj[i]; /* delivered where no domain asked for it */
+	if (!q || q->ngroups == FAKE_FAULT_GROUPS)
+		return 0;
+	if (!q->groups) {
+		q->groups = calloc(FAKE_FAULT_GROUPS, sizeof(*q->groups));
+		if (!q->groups)
+			return 0; /* the kernel's iopf_group_alloc() failure: the fault is aborted */
+	}
+	g = &q->groups[q->ngroups++];
+	*g = (struct fake_group){
+		.hwpt_id = hwpt_id, .dev_id = cmd->trigger_iopf.dev_id, .pasid = cmd->trigger_iopf.pasid,
+		.grpid = cmd->trigger_iopf.grpid, .perm = cmd->trigger_iopf.perm,
+		.flags = FAKE_PGFAULT_LAST_PAGE | (cmd->trigger_iopf.pasid ? FAKE_PGFAULT_PASID_VALID : 0),
+		.addr = cmd->trigger_iopf.addr,
+	};
+	return 0;
+}
+
 static int cmd_test(struct fake_ctx *c, void *arg)
 {
 	struct fake_test_cmd *cmd = arg;
@@ -867,6 +1206,8 @@ static int cmd_test(struct fake_ctx *c, void *arg)
 		return test_mock_domain(c, cmd);
 	case FAKE_OP_MD_CHECK_MAP:
 		return test_md_check_map(c, cmd);
+	case FAKE_OP_TRIGGER_IOPF:
+		return test_trigger_iopf(c, cmd);
 	case FAKE_OP_MOCK_DOMAIN_REPLACE:
 		sd = obj_get(c, cmd->id, FAKE_SELFTEST);
 		ret = sd ? device_attach(c, sd, &cmd->replace.pt_id) : -ENOENT;
@@ -907,6 +1248,17 @@ static const struct fake_cmd fake_cmds[] = {
 #endif
 #ifdef HAVE_IOMMU_GET_HW_INFO
 	{ .nr = IOMMUFD_CMD_GET_HW_INFO, .size = sizeof(struct iommu_hw_info), .run = cmd_get_hw_info },
+#endif
+#ifdef HAVE_IOMMU_VIOMMU_ALLOC
+	{ .nr = IOMMUFD_CMD_VIOMMU_ALLOC, .size = sizeof(struct iommu_viommu_alloc), .run = cmd_viommu_alloc },
+#endif
+#ifdef HAVE_IOMMU_FAULT_QUEUE_ALLOC
+	{ .nr = IOMMUFD_CMD_FAULT_QUEUE_ALLOC, .size = sizeof(struct iommu_fault_alloc),
+	  .run = cmd_fault_alloc },
+#endif
+#ifdef HAVE_IOMMU_HW_QUEUE_ALLOC
+	{ .nr = IOMMUFD_CMD_HW_QUEUE_ALLOC, .size = sizeof(struct iommu_hw_queue_alloc),
+	  .run = cmd_hw_queue_alloc },
 #endif
 	{ .nr = FAKE_TEST_CMD_NR, .size = sizeof(struct fake_test_cmd), .run = cmd_test },
 };
@@ -963,6 +1315,8 @@ static const struct kernel_backend fake_backend = {
 	.name = "fake kernel (unit tests)",
 	.open_iommufd = fake_open_iommufd,
 	.ioctl = fake_ioctl,
+	.read = fake_read,
+	.write = fake_write,
 };
 
 void fake_kernel_install(unsigned int misbehaviours)

@@ -3,8 +3,10 @@
  * A fake iommufd for the unit tests, installed under ioctl_call() and iommufd_open() through
  * the kernel_backend seam (include/iommutest/ioctl.h). It models in memory what the runner
  * issues for IOMMUFD_TEST mock devices: the feature probes, IOAS_ALLOC/MAP/UNMAP/IOVA_RANGES,
- * HWPT_ALLOC, DESTROY, GET_HW_INFO and IOMMU_TEST_CMD (the 7.2 op table: MOCK_DOMAIN[_FLAGS],
- * MOCK_DOMAIN_REPLACE, MD_CHECK_MAP). Every ioctl it does not model answers ENOTTY, every test
+ * HWPT_ALLOC (with a fault queue), DESTROY, GET_HW_INFO, VIOMMU_ALLOC (the mock's type),
+ * HW_QUEUE_ALLOC, FAULT_QUEUE_ALLOC with reads and writes of its fd (read and write through the
+ * backend), and IOMMU_TEST_CMD (the 7.2 op table: MOCK_DOMAIN[_FLAGS], MOCK_DOMAIN_REPLACE,
+ * MD_CHECK_MAP, TRIGGER_IOPF). Every ioctl it does not model answers ENOTTY, every test
  * op it does not model EOPNOTSUPP: what a kernel without the feature says, so the runner skips.
  *
  * Domains are copies of their IOAS's mappings made when the HWPT is created and kept in step by
@@ -23,13 +25,15 @@ enum fake_kernel_misbehaviour {
 	 * unmap should block still reaches the memory */
 	FAKE_KERNEL_STALE_UNMAP = 1 << 0,
 	/* DESTROY, IOAS_MAP, IOAS_UNMAP, HWPT_ALLOC and MOCK_DOMAIN_REPLACE return 0 where they
-	 * must fail, changing nothing */
+	 * must fail, changing nothing; a fault queue takes a response to a group not waiting */
 	FAKE_KERNEL_LIE = 1 << 1,
 	/* domains are never filled: every IOVA is unmapped in them, MD_CHECK_MAP fails on
 	 * mapped ranges and every DMA faults */
 	FAKE_KERNEL_BAD_TRANSLATION = 1 << 2,
 	/* MOCK_DOMAIN fails with ENOMEM: the mock device cannot be plugged */
 	FAKE_KERNEL_PLUG_ENOMEM = 1 << 3,
+	/* TRIGGER_IOPF delivers the fault to a fault queue even when the device's domain has none */
+	FAKE_KERNEL_IOPF_ANY_QUEUE = 1 << 4,
 };
 
 /* Put the fake under the tool, with these misbehaviours (0: an honest kernel). */

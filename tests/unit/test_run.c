@@ -122,6 +122,17 @@ static const struct run_case cases[] = {
 	{ .name = "engine-flicker", .exit_code = 1, .formats = FMT_KTAP, .every_scenario_fails = true,
 	  .engine_misbehaviour = FAKE_ENGINE_FLICKER,
 	  .scenarios = { "dma-fake-faults", "dma-fake-bytes" } },
+	/* I/O page faults and HW queues on the fake mock (scenarios/mock/ too) */
+	{ .name = "queues", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP,
+	  .scenarios = { "iopf", "hw-queue", "../scenarios/mock/iopf", "../scenarios/mock/hw-queue" } },
+	{ .name = "queues-fail", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .scenarios = { "fault-read-mismatch", "fault-read-none" } },
+	{ .name = "kernel-iopf-any-queue", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_IOPF_ANY_QUEUE,
+	  .scenarios = { "../scenarios/mock/iopf" } },
+	{ .name = "kernel-lie-queues", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_LIE,
+	  .scenarios = { "iopf", "hw-queue", "../scenarios/mock/iopf", "../scenarios/mock/hw-queue" } },
 	/* known limitations: a listed failure is XFAIL, a listed pass XPASS, a listed skip a SKIP;
 	 * none fails the run */
 	{ .name = "xfail", .devices = { "mock" }, .exit_code = 0, .formats = FMT_ALL,
