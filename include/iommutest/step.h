@@ -161,6 +161,10 @@ struct run_log {
 	int err;                          /* 0, or why it cannot be read (-errno) */
 	uint64_t recent[RUN_LOG_RECENT];  /* timestamps (us since boot) of the last reports, a ring */
 	size_t nrecent;                   /* reports ever seen (the ring holds the last ones) */
+	/* when (CLOCK_MONOTONIC us) an engine last saw a transfer the IOMMU stopped fail, 0 never:
+	 * its reports may have been many (an NVMe controller retries), ratelimited out of the log
+	 * so none is in recent[], and the next report of that interval is suppressed too */
+	uint64_t storm_us;
 };
 
 /* the IOMMU fault reports of the current window (rt_faults_window) */
@@ -227,10 +231,13 @@ int64_t rt_faults_for(struct run_ctx *rc, const struct test_device *d, uint64_t 
 void rt_faults_note(struct run_ctx *rc, const char *during);
 /*
  * Before a DMA whose fault report a step needs: the kernel prints IOMMU faults ratelimited (10
- * per 5 s per call site), so when that many came in the last 5 s, wait until a new report would
- * be printed. Returns how many ms it waited.
+ * per 5 s per call site), so when that many came in the last 5 s, or an engine saw a blocked
+ * transfer fail in the last 5 s (rt_faults_storm), wait until a new report would be printed.
+ * Returns how many ms it waited.
  */
 unsigned int rt_faults_make_heard(struct run_ctx *rc);
+/* An engine saw a transfer the IOMMU stopped fail: the reports of it may fill the ratelimit. */
+void rt_faults_storm(struct run_ctx *rc);
 
 /* A "phys:BUF" argument: the buffer's physical address (root); a failure is reported with
  * step_skip/step_fail and 0 returned. */

@@ -180,6 +180,11 @@ unsigned int rt_faults_make_heard(struct run_ctx *rc)
 				oldest = t;
 		}
 	}
+	if (log->storm_us && log->storm_us + RATELIMIT_INTERVAL_US > now) {
+		in_window = RATELIMIT_REPORTS; /* heard or not, they may have used the interval up */
+		if (log->storm_us < oldest)
+			oldest = log->storm_us;
+	}
 	if (in_window < RATELIMIT_REPORTS)
 		return 0;
 	/* past the interval that began at the oldest of them, plus a margin */
@@ -189,6 +194,14 @@ unsigned int rt_faults_make_heard(struct run_ctx *rc)
 	faults_read(rc);
 	faults_reset(&rc->faults, rc->sc->ndevices); /* what came meanwhile is not the step's */
 	return waited;
+}
+
+void rt_faults_storm(struct run_ctx *rc)
+{
+	struct timespec ts;
+
+	if (rc->faults.log && !clock_gettime(CLOCK_MONOTONIC, &ts))
+		rc->faults.log->storm_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 void rt_faults_note(struct run_ctx *rc, const char *during)

@@ -184,6 +184,7 @@ static int judge(struct run_ctx *rc, const struct step *st, struct test_device *
 	if (ret == -EIO) {
 		step_note(rc, "%s: %s engine reported the blocked transfer as a fault: %s", st->path,
 			  d->engine.ops->name, msg);
+		rt_faults_storm(rc);
 		return 0;
 	}
 	if (d->engine.ops->reports_faults)
