@@ -336,7 +336,9 @@ static int parse_iova_in_ranges(struct load_ctx *lc, const char *path, const cha
 		return load_error(lc, path, "\"%.64s\": the range index is an integer, [0] the first range, [-1] the last", s);
 	while (isdigit((unsigned char)*p) && idx <= IOVA_RANGE_INDEX_MAX)
 		idx = idx * 10 + (*p++ - '0');
-	if (isdigit((unsigned char)*p) || idx > IOVA_RANGE_INDEX_MAX - (neg ? 0 : 1) || (neg && !idx))
+	if (neg && !idx && !isdigit((unsigned char)*p))
+		return load_error(lc, path, "\"%.64s\": [-0] is no range ([0] is the first, [-1] the last)", s);
+	if (isdigit((unsigned char)*p) || idx > IOVA_RANGE_INDEX_MAX - (neg ? 0 : 1))
 		return load_error(lc, path, "\"%.64s\": the range index must be %d..%d", s,
 				  -IOVA_RANGE_INDEX_MAX, IOVA_RANGE_INDEX_MAX - 1);
 	if (*p != ']')
