@@ -23,7 +23,8 @@ enum arg_type {
 	ARG_FLAGS,  /* uint64_t: OR of .enums values (an array of strings) */
 	ARG_REF,    /* int: symbol index of an existing name of a kind in .kinds */
 	ARG_NEW,    /* int: symbol index of a name this step declares (kind .kinds) */
-	ARG_IOVA,   /* struct iova_arg: a number, or "MAPPING" / "MAPPING+OFFSET" */
+	ARG_IOVA,   /* struct iova_arg: a number, "MAPPING" / "MAPPING+OFFSET", "phys:BUF+OFFSET",
+		     * or "RANGES[I].start+OFFSET" / "RANGES[I].last-OFFSET" */
 	ARG_FILL,   /* struct fill_spec: "zero" | "seq" | "random" | {"pattern":..,"value":..} */
 	ARG_FIELDS, /* struct field_list: {"NAME": number | {"min": n, "max": n}} */
 	ARG_STRINGS,/* struct string_list: an array of strings (of .names, when given) */
@@ -47,10 +48,17 @@ struct arg_def {
 	const char *(*names)(size_t i);
 };
 
+/* "RANGES[I]": I from -IOVA_RANGE_INDEX_MAX (the last range: -1) to IOVA_RANGE_INDEX_MAX - 1 */
+#define IOVA_RANGE_INDEX_MAX 256
+
 struct iova_arg {
 	int mapping;     /* symbol of a mapping, or -1 for a plain number */
 	int phys;        /* symbol of a buffer whose physical address is the IOVA ("phys:BUF"), or -1 */
-	uint64_t offset; /* the number, or the offset into the mapping/buffer */
+	int ranges;      /* symbol of a ranges result ("RANGES[I].start" / ".last"), or -1 */
+	int16_t index;   /* ranges: which range; negative counts from the end (-1: the last) */
+	bool last;       /* ranges: the range's last byte (else its start) */
+	bool minus;      /* ranges: the offset is subtracted ("RANGES[I].last-0xfff") */
+	uint64_t offset; /* the number, or the offset into the mapping/buffer/from the range's end */
 };
 
 struct field_expect {

@@ -34,10 +34,13 @@ enum obj_kind {
 	OBJ_S1 = 1 << 9, /* a stage-1 page table set the tool builds (SMMUv3 CD + LPAE tables) */
 	OBJ_FAULT = 1 << 10,    /* a fault queue (IOMMU_FAULT_QUEUE_ALLOC) and its fd */
 	OBJ_HW_QUEUE = 1 << 11, /* a vIOMMU's HW queue (IOMMU_HW_QUEUE_ALLOC) */
-	OBJ_LAST = OBJ_HW_QUEUE,
+	OBJ_RANGES = 1 << 12,   /* the usable IOVA ranges an ioas_iova_ranges step read */
+	OBJ_LAST = OBJ_RANGES,
 	/* objects with a lifetime (created by a step, possibly destroyed) */
 	OBJ_LIFETIME = OBJ_IOAS | OBJ_HWPT | OBJ_MAPPING | OBJ_MARK | OBJ_VIOMMU | OBJ_VDEVICE |
-		       OBJ_VEVENTQ | OBJ_S1 | OBJ_FAULT | OBJ_HW_QUEUE,
+		       OBJ_VEVENTQ | OBJ_S1 | OBJ_FAULT | OBJ_HW_QUEUE | OBJ_RANGES,
+	/* results a step may take again while the old one exists (the new one replaces it) */
+	OBJ_RETAKEN = OBJ_MARK | OBJ_RANGES,
 	/* what IOMMU_DESTROY takes */
 	OBJ_KERNEL = OBJ_IOAS | OBJ_HWPT | OBJ_VIOMMU | OBJ_VDEVICE | OBJ_VEVENTQ | OBJ_FAULT |
 		     OBJ_HW_QUEUE,

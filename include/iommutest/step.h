@@ -148,6 +148,9 @@ struct rt_object {
 	void *s1;
 	/* OBJ_FAULT: the groups read and their responses (owned), see src/steps/fault.c */
 	void *fq;
+	/* OBJ_RANGES: the usable IOVA ranges its ioas_iova_ranges step read last (owned) */
+	struct range_arg *ranges;
+	size_t nranges;
 };
 
 enum verdict { VERDICT_NONE, VERDICT_FAIL, VERDICT_SKIP };
@@ -243,15 +246,23 @@ void rt_faults_storm(struct run_ctx *rc);
  * step_skip/step_fail and 0 returned. */
 uint64_t rt_iova_phys(struct run_ctx *rc, const struct iova_arg *a);
 
-/* Resolve an IOVA argument to a number (mapping base + offset, or see rt_iova_phys()). Inline:
- * the run-time path of every verb with an IOVA. */
+/* A "RANGES[I].start+OFF" / ".last-OFF" argument, from what the ranges' step read: an index
+ * beyond the ranges read, or an offset past 0 or 2^64, fails the step (step_fail) and 0 is
+ * returned. */
+uint64_t rt_iova_in_ranges(struct run_ctx *rc, const struct iova_arg *a);
+
+/* Resolve an IOVA argument to a number (mapping base + offset, or see rt_iova_phys() and
+ * rt_iova_in_ranges(): those may end the step with a verdict, which a verb checks before it uses
+ * the number). Inline: the run-time path of every verb with an IOVA. */
 static inline uint64_t rt_iova(struct run_ctx *rc, const struct iova_arg *a)
 {
+	if (a->mapping >= 0)
+		return rc->objs[a->mapping].iova + a->offset;
 	if (a->phys >= 0)
 		return rt_iova_phys(rc, a);
-	if (a->mapping < 0)
-		return a->offset;
-	return rc->objs[a->mapping].iova + a->offset;
+	if (a->ranges >= 0)
+		return rt_iova_in_ranges(rc, a);
+	return a->offset;
 }
 
 /* The kernel id of an IOAS or HWPT symbol; -ENOENT when not live. */

@@ -295,6 +295,73 @@ static int check_names(struct load_ctx *lc, const char *path, const struct arg_d
 	return 0;
 }
 
+/* a size string (after "+" or "-") as parse_u64 reads it */
+static int parse_size_str(struct load_ctx *lc, const char *path, const char *str, uint64_t *out)
+{
+	json_t *tmp = json_string(str);
+	int ret;
+
+	if (!tmp)
+		return -ENOMEM;
+	ret = parse_u64(lc, path, tmp, out);
+	json_decref(tmp);
+	return ret;
+}
+
+/*
+ * "RANGES[I].start+OFF" / "RANGES[I].last-OFF": an end of the I-th usable IOVA range an
+ * ioas_iova_ranges step read (I < 0 counts from the end: -1 is the last range), plus or minus an
+ * offset; resolved at run time from what that step read.
+ */
+static int parse_iova_in_ranges(struct load_ctx *lc, const char *path, const char *s,
+				struct iova_arg *ia)
+{
+	const char *br = strchr(s, '['), *p, *field;
+	char base[SCENARIO_MAX_NAME + 1];
+	size_t flen;
+	long idx = 0;
+	bool neg;
+
+	if ((size_t)(br - s) > SCENARIO_MAX_NAME)
+		return load_error(lc, path, "ranges name too long");
+	snprintf(base, sizeof(base), "%.*s", (int)(br - s), s);
+	if (!base[0])
+		return load_error(lc, path, "\"%.64s\": expected RANGES[I].start or RANGES[I].last (RANGES: an ioas_iova_ranges result)", s);
+	if (resolve_ref(lc, path, base, OBJ_RANGES, &ia->ranges))
+		return -EINVAL;
+	p = br + 1;
+	neg = *p == '-';
+	p += neg;
+	if (!isdigit((unsigned char)*p))
+		return load_error(lc, path, "\"%.64s\": the range index is an integer, [0] the first range, [-1] the last", s);
+	while (isdigit((unsigned char)*p) && idx <= IOVA_RANGE_INDEX_MAX)
+		idx = idx * 10 + (*p++ - '0');
+	if (neg && !idx && !isdigit((unsigned char)*p))
+		return load_error(lc, path, "\"%.64s\": [-0] is no range ([0] is the first, [-1] the last)", s);
+	if (isdigit((unsigned char)*p) || idx > IOVA_RANGE_INDEX_MAX - (neg ? 0 : 1))
+		return load_error(lc, path, "\"%.64s\": the range index must be %d..%d", s,
+				  -IOVA_RANGE_INDEX_MAX, IOVA_RANGE_INDEX_MAX - 1);
+	if (*p != ']')
+		return load_error(lc, path, "\"%.64s\": the range index is an integer, [0] the first range, [-1] the last", s);
+	ia->index = (int16_t)(neg ? -idx : idx);
+	if (*++p != '.')
+		return load_error(lc, path, "\"%.64s\": expected \".start\" or \".last\" after the range index", s);
+	field = ++p;
+	flen = strcspn(field, "+-");
+	if (flen == 5 && !strncmp(field, "start", 5))
+		ia->last = false;
+	else if (flen == 4 && !strncmp(field, "last", 4))
+		ia->last = true;
+	else
+		return load_error(lc, path, "\"%.64s\": unknown range field \"%.*s\" (start, last)", s,
+				  (int)(flen > 16 ? 16 : flen), field);
+	p = field + flen;
+	if (!*p)
+		return 0;
+	ia->minus = *p == '-';
+	return parse_size_str(lc, path, p + 1, &ia->offset);
+}
+
 int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def *d, void *json,
 		    void *dst)
 {
@@ -350,15 +417,14 @@ int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def 
 		struct iova_arg *ia = dst;
 		const char *s, *plus;
 		char base[SCENARIO_MAX_NAME + 1];
-		json_t *tmp;
 		int ret;
 
-		ia->mapping = -1;
-		ia->phys = -1;
-		ia->offset = 0;
+		*ia = (struct iova_arg){ .mapping = -1, .phys = -1, .ranges = -1 };
 		if (!json_is_string(v) || isdigit((unsigned char)json_string_value(v)[0]))
 			return parse_u64(lc, path, v, &ia->offset);
 		s = json_string_value(v);
+		if (strchr(s, '['))
+			return parse_iova_in_ranges(lc, path, s, ia);
 		if (!strncmp(s, "phys:", 5)) {
 			/* the physical address of a buffer byte: aims DMA where bypass would land */
 			int *target = &ia->phys;
@@ -382,11 +448,7 @@ int arg_parse_value(struct load_ctx *lc, const char *path, const struct arg_def 
 offset:
 		if (!plus)
 			return 0;
-		tmp = json_string(plus + 1);
-		if (!tmp)
-			return -ENOMEM;
-		ret = parse_u64(lc, path, tmp, &ia->offset);
-		json_decref(tmp);
+		ret = parse_size_str(lc, path, plus + 1, &ia->offset);
 		/* like every other offset into a buffer: a byte outside it is no address to aim at */
 		if (!ret && ia->phys >= 0 && ia->offset >= scenario_buffer_size(lc->sc, ia->phys))
 			return load_error(lc, path, "offset 0x%llx is beyond buffer \"%s\" (0x%llx bytes)",
@@ -451,10 +513,8 @@ static int arg_absent(struct load_ctx *lc, const char *where, const struct arg_d
 	/* an absent name or IOVA must never read as symbol 0 */
 	if (d->type == ARG_REF || d->type == ARG_NEW)
 		*(int *)field = -1;
-	if (d->type == ARG_IOVA) {
-		((struct iova_arg *)field)->mapping = -1;
-		((struct iova_arg *)field)->phys = -1;
-	}
+	if (d->type == ARG_IOVA)
+		*(struct iova_arg *)field = (struct iova_arg){ .mapping = -1, .phys = -1, .ranges = -1 };
 	if (!d->def)
 		return 0;
 	dv = default_json(d);

@@ -269,6 +269,34 @@ uint64_t rt_iova_phys(struct run_ctx *rc, const struct iova_arg *a)
 	return pa;
 }
 
+uint64_t rt_iova_in_ranges(struct run_ctx *rc, const struct iova_arg *a)
+{
+	const struct rt_object *o = &rc->objs[a->ranges];
+	const char *name = rc->sc->syms[a->ranges].name;
+	long i = a->index < 0 ? (long)o->nranges + a->index : a->index;
+	uint64_t end, iova;
+	bool wraps;
+
+	if (!o->live) {
+		step_fail(rc, "%s: no IOVA ranges were read (its ioas_iova_ranges step did not succeed)", name);
+		return 0;
+	}
+	if (i < 0 || (size_t)i >= o->nranges) {
+		step_fail(rc, "%s[%d]: the kernel reported %zu usable IOVA range(s): the scenario assumes an aperture this IOMMU does not have",
+			  name, a->index, o->nranges);
+		return 0;
+	}
+	end = a->last ? o->ranges[i].last : o->ranges[i].start;
+	wraps = a->minus ? end < a->offset : add_overflows(end, a->offset, &iova);
+	if (wraps) {
+		step_fail(rc, "%s[%d].%s%c0x%llx: 0x%llx %s 0x%llx leaves the 64-bit IOVA space", name, a->index,
+			  a->last ? "last" : "start", a->minus ? '-' : '+', (unsigned long long)a->offset,
+			  (unsigned long long)end, a->minus ? "-" : "+", (unsigned long long)a->offset);
+		return 0;
+	}
+	return a->minus ? end - a->offset : iova;
+}
+
 struct test_device *rt_device(const struct run_ctx *rc, int sym)
 {
 	return rc->objs[sym].dev;
@@ -731,6 +759,7 @@ static void teardown(struct run_ctx *rc)
 			close(o->fd);
 		free(o->s1);
 		free(o->fq);
+		free(o->ranges);
 		if (o->kind == OBJ_MARK && o->snap) {
 			for (size_t b = 0; b < sc->nbuffers; b++)
 				free(o->snap[b]);

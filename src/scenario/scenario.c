@@ -40,6 +40,7 @@ const char *obj_kind_name(enum obj_kind k)
 	case OBJ_S1: return "s1";
 	case OBJ_FAULT: return "fault_queue";
 	case OBJ_HW_QUEUE: return "hw_queue";
+	case OBJ_RANGES: return "ranges";
 	default: break;
 	}
 	return "object";

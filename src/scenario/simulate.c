@@ -85,7 +85,8 @@ static int simulate(struct load_ctx *lc, struct sim *s, const struct step *steps
 			if (d->type == ARG_REF)
 				sym = *(const int *)f;
 			else if (d->type == ARG_IOVA)
-				sym = ((const struct iova_arg *)f)->mapping;
+				sym = ((const struct iova_arg *)f)->mapping >= 0 ?
+				      ((const struct iova_arg *)f)->mapping : ((const struct iova_arg *)f)->ranges;
 			if (sym >= 0 && sim_use(lc, s, st, sym, d->name))
 				return -EINVAL;
 		}
@@ -105,7 +106,7 @@ static int simulate(struct load_ctx *lc, struct sim *s, const struct step *steps
 			} else if (d->type == ARG_NEW) {
 				int sym = *(const int *)f;
 
-				if (s->live[sym] && lc->sc->syms[sym].kind != OBJ_MARK) {
+				if (s->live[sym] && !(lc->sc->syms[sym].kind & OBJ_RETAKEN)) {
 					char path[300];
 
 					snprintf(path, sizeof(path), "%s (%s)", st->path, st->ops->name);

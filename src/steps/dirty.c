@@ -90,7 +90,7 @@ static const struct arg_def mock_dirty_argdefs[] = {
 static int mock_dirty_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct dirty_range *a = st->args;
-	uint64_t marked = 0, want = 0;
+	uint64_t marked = 0, want = 0, iova;
 	size_t npages;
 	uint64_t *bm = bitmap_alloc(a, &npages);
 	uint32_t id;
@@ -101,7 +101,12 @@ static int mock_dirty_run(struct run_ctx *rc, const struct step *st)
 	for (size_t i = 0; i < npages; i += a->stride, want++)
 		bm[i / 64] |= 1ull << (i % 64);
 	rt_pt_id(rc, a->hwpt, &id);
-	ret = mock_set_dirty(rc->iommufd, id, rt_iova(rc, &a->iova), a->length, a->page_size, bm, &marked);
+	iova = rt_iova(rc, &a->iova);
+	if (rc->verdict != VERDICT_NONE) {
+		free(bm);
+		return 0;
+	}
+	ret = mock_set_dirty(rc->iommufd, id, iova, a->length, a->page_size, bm, &marked);
 	free(bm);
 	if (!ret && marked != want)
 		step_fail(rc, "the mock marked %llu pages dirty, asked %llu", (unsigned long long)marked,
@@ -138,17 +143,19 @@ static const struct arg_def dirty_bitmap_argdefs[] = {
 static int dirty_bitmap_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct dirty_range *a = st->args;
-	uint64_t dirty = 0;
+	uint64_t dirty = 0, iova;
 	size_t npages;
 	uint64_t *bm = bitmap_alloc(a, &npages);
 	uint32_t id;
-	int ret;
+	int ret = 0;
 
 	if (!bm)
 		return -ENOMEM;
 	rt_pt_id(rc, a->hwpt, &id);
-	ret = iommufd_hwpt_get_dirty_bitmap(rc->iommufd, id, rt_iova(rc, &a->iova), a->length,
-					    a->page_size, bm, a->clear);
+	iova = rt_iova(rc, &a->iova);
+	if (rc->verdict != VERDICT_NONE)
+		goto out;
+	ret = iommufd_hwpt_get_dirty_bitmap(rc->iommufd, id, iova, a->length, a->page_size, bm, a->clear);
 	if (ret)
 		goto out;
 	for (size_t i = 0; i < npages; i++) {

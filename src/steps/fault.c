@@ -131,14 +131,18 @@ static int mock_iopf_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct mock_iopf_args *a = st->args;
 	struct test_device *d = rt_device(rc, a->device);
+	uint64_t iova;
 
 	if (!d->facts.iommufd_test_mock) {
 		step_skip(rc, "mock_iopf needs an IOMMUFD_TEST mock device, %s is %s", rc->sc->syms[a->device].name,
 			  d->name);
 		return 0;
 	}
+	iova = rt_iova(rc, &a->iova);
+	if (rc->verdict != VERDICT_NONE)
+		return 0;
 	return mock_trigger_iopf(rc->iommufd, d->dev_id, (uint32_t)a->pasid, (uint32_t)a->grpid,
-				 (uint32_t)a->perm, rt_iova(rc, &a->iova));
+				 (uint32_t)a->perm, iova);
 }
 
 const struct step_ops step_mock_iopf = {

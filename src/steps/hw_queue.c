@@ -66,14 +66,18 @@ static int hw_queue_alloc_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct hw_queue_alloc_args *a = st->args;
 	struct rt_object *o = &rc->objs[a->name];
+	uint64_t iova;
 	uint32_t viommu;
 	int ret;
 
 	if (IOMMUTEST_UAPI_IS_MISSING(a->type))
 		return -EOPNOTSUPP; /* the uAPI headers this was built with lack it */
 	rt_pt_id(rc, a->viommu, &viommu);
-	ret = iommufd_hw_queue_alloc(rc->iommufd, viommu, (uint32_t)a->type, (uint32_t)a->index,
-				     rt_iova(rc, &a->iova), a->length, &o->id);
+	iova = rt_iova(rc, &a->iova);
+	if (rc->verdict != VERDICT_NONE)
+		return 0;
+	ret = iommufd_hw_queue_alloc(rc->iommufd, viommu, (uint32_t)a->type, (uint32_t)a->index, iova,
+				     a->length, &o->id);
 	if (!ret)
 		o->live = true;
 	return ret;

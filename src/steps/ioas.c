@@ -79,7 +79,8 @@ static int ioas_map_validate(struct load_ctx *lc, struct step *st)
 		return -EINVAL;
 	if (arg_given_at(st, MAP_IOVA) && a->iova.mapping >= 0)
 		return load_error(lc, lc->step_path, "\"iova\": a new mapping needs a number, not a mapping name");
-	if (arg_given_at(st, MAP_IOVA) && a->iova.phys < 0 && add_overflows(a->iova.offset, a->length - 1, &end))
+	if (arg_given_at(st, MAP_IOVA) && a->iova.phys < 0 && a->iova.ranges < 0 &&
+	    add_overflows(a->iova.offset, a->length - 1, &end))
 		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
 	return 0;
 }
@@ -192,6 +193,8 @@ static int ioas_unmap_run(struct run_ctx *rc, const struct step *st)
 	} else {
 		iova = rt_iova(rc, &a->iova);
 		length = a->length;
+		if (rc->verdict != VERDICT_NONE)
+			return 0;
 	}
 	ret = iommufd_ioas_unmap(rc->iommufd, ioas_id, iova, length, &done);
 	if (ret)
@@ -223,13 +226,15 @@ const struct step_ops step_ioas_unmap = {
 
 /* ---- ioas_iova_ranges ---- */
 struct ioas_iova_ranges_args {
-	int ioas;
+	int ioas, name;
 	struct iova_arg iova;
-	uint64_t length;
+	uint64_t length, bits_min;
 	bool allowed;
 };
 
-enum ioas_iova_ranges_arg { RANGES_IOAS, RANGES_IOVA, RANGES_LENGTH, RANGES_ALLOWED, RANGES_NARGS };
+enum ioas_iova_ranges_arg {
+	RANGES_IOAS, RANGES_IOVA, RANGES_LENGTH, RANGES_ALLOWED, RANGES_NAME, RANGES_BITS_MIN, RANGES_NARGS
+};
 
 static const struct arg_def ioas_iova_ranges_argdefs[] = {
 	[RANGES_IOAS] = { .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
@@ -241,8 +246,62 @@ static const struct arg_def ioas_iova_ranges_argdefs[] = {
 	[RANGES_ALLOWED] = { .name = "allowed", .type = ARG_BOOL, .def = "true",
 	  .off = offsetof(struct ioas_iova_ranges_args, allowed),
 	  .help = "true: the range must lie inside one allowed range; false: it must overlap none" },
+	[RANGES_NAME] = { .name = "name", .type = ARG_NEW, .kinds = OBJ_RANGES,
+	  .off = offsetof(struct ioas_iova_ranges_args, name),
+	  .help = "keep the ranges read under this name: IOVAs \"NAME[I].start+OFF\", \"NAME[I].last-OFF\" ([-1]: the last range)" },
+	[RANGES_BITS_MIN] = { .name = "aperture_bits_min", .type = ARG_INT, .min = 1, .max = 64,
+	  .off = offsetof(struct ioas_iova_ranges_args, bits_min),
+	  .help = "the last range must end at 2^B - 1, a whole number B of address bits, B at least this (B is shown)" },
 	[RANGES_NARGS] = { .name = NULL },
 };
+
+/* B when the IOVA space ends at 2^B - 1 (its last byte top), else 0 */
+static unsigned int aperture_bits(uint64_t top)
+{
+	if (top == UINT64_MAX)
+		return 64;
+	return (top & (top + 1)) ? 0 : (unsigned int)__builtin_ctzll(top + 1);
+}
+
+/* the top of the IOVA space: a diagnostic, and checked against aperture_bits_min when given */
+static void aperture_check(struct run_ctx *rc, const struct step *st, const struct iova_range *r,
+			   size_t n)
+{
+	const struct ioas_iova_ranges_args *a = st->args;
+	unsigned int bits = n ? aperture_bits(r[n - 1].last) : 0;
+
+	if (bits)
+		step_note(rc, "%s: the last usable IOVA is 0x%llx = 2^%u - 1: a %u-bit IOVA space", st->path,
+			  (unsigned long long)r[n - 1].last, bits, bits);
+	if (!arg_given_at(st, RANGES_BITS_MIN))
+		return;
+	if (!n)
+		step_fail(rc, "no usable IOVA range: expected one ending at 2^B - 1, B >= %llu",
+			  (unsigned long long)a->bits_min);
+	else if (!bits)
+		step_fail(rc, "the last usable IOVA 0x%llx is not 2^B - 1 (the IOVA space is no whole number of address bits)",
+			  (unsigned long long)r[n - 1].last);
+	else if (bits < a->bits_min)
+		step_fail(rc, "the IOVA space has %u bits, expected at least %llu", bits,
+			  (unsigned long long)a->bits_min);
+}
+
+/* the ranges read, kept as the result named sym (replacing what it held) */
+static int ranges_keep(struct run_ctx *rc, int sym, const struct iova_range *r, size_t n)
+{
+	struct rt_object *o = &rc->objs[sym];
+	struct range_arg *v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct range_arg){ .start = r[i].start, .last = r[i].last };
+	free(o->ranges);
+	o->ranges = v;
+	o->nranges = n;
+	o->live = true;
+	return 0;
+}
 
 static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)
 {
@@ -263,8 +322,17 @@ static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)
 	for (size_t i = 0; i < n; i++)
 		step_note(rc, "  [0x%llx, 0x%llx]", (unsigned long long)r[i].start,
 			  (unsigned long long)r[i].last);
+	if (a->name >= 0 || arg_given_at(st, RANGES_BITS_MIN))
+		aperture_check(rc, st, r, n);
+	if (a->name >= 0) {
+		ret = ranges_keep(rc, a->name, r, n);
+		if (ret)
+			goto out;
+	}
 	if (arg_given_at(st, RANGES_IOVA)) {
 		first = rt_iova(rc, &a->iova);
+		if (rc->verdict != VERDICT_NONE)
+			goto out;
 		if (!a->length || add_overflows(first, a->length - 1, &last)) {
 			step_fail(rc, "the IOVA range to check overflows");
 			goto out;
@@ -284,7 +352,7 @@ static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)
 	}
 out:
 	free(r);
-	return 0;
+	return ret;
 }
 
 const struct step_ops step_ioas_iova_ranges = {
@@ -398,7 +466,8 @@ static int ioas_copy_validate_scenario(struct load_ctx *lc, struct step *st)
 		return load_error(lc, lc->step_path, "\"length\": 0x%llx bytes from offset 0x%llx is longer than mapping \"%s\" (0x%llx bytes)",
 				  (unsigned long long)a->length, (unsigned long long)a->src.offset,
 				  lc->sc->syms[a->src.mapping].name, (unsigned long long)have);
-	if (arg_given_at(st, COPY_IOVA) && a->iova.phys < 0 && add_overflows(a->iova.offset, a->length - 1, &end))
+	if (arg_given_at(st, COPY_IOVA) && a->iova.phys < 0 && a->iova.ranges < 0 &&
+	    add_overflows(a->iova.offset, a->length - 1, &end))
 		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
 	return 0;
 }

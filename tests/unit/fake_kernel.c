@@ -821,6 +821,8 @@ static int cmd_ioas_iova_ranges(struct fake_ctx *c, void *arg)
 	if (!obj_get(c, cmd->ioas_id, FAKE_IOAS))
 		return -ENOENT;
 	ioas_limits(c, cmd->ioas_id, &first, &last, &align);
+	if ((fake.misbehaviour & FAKE_KERNEL_WIDE_RANGES) && last != UINT64_MAX)
+		last += 4096;
 	range = (struct iommu_iova_range){ .start = first, .last = last };
 	room = cmd->num_iovas;
 	cmd->num_iovas = 1;

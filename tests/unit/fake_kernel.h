@@ -34,6 +34,9 @@ enum fake_kernel_misbehaviour {
 	FAKE_KERNEL_PLUG_ENOMEM = 1 << 3,
 	/* TRIGGER_IOPF delivers the fault to a fault queue even when the device's domain has none */
 	FAKE_KERNEL_IOPF_ANY_QUEUE = 1 << 4,
+	/* IOAS_IOVA_RANGES reports an IOAS with domains one 4 KiB page beyond their aperture's top:
+	 * the kernel promises IOVAs the IOMMU cannot map (the top page refuses to map) */
+	FAKE_KERNEL_WIDE_RANGES = 1 << 5,
 };
 
 /* Put the fake under the tool, with these misbehaviours (0: an honest kernel). */

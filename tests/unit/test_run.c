@@ -71,6 +71,12 @@ static const struct run_case cases[] = {
 	  .scenarios = { "../scenarios/suite/24-ioas-copy", "../scenarios/suite/25-allow-iovas",
 			 "../scenarios/suite/26-option", "../scenarios/mock/vfio-ioas",
 			 "../scenarios/mock/option-rlimit" } },
+	/* IOVAs in the ranges ioas_iova_ranges read: the aperture's edges, on the fake mock */
+	{ .name = "aperture", .devices = { "mock" }, .exit_code = 0, .formats = FMT_ALL,
+	  .scenarios = { "aperture", "../scenarios/suite/27-aperture-edges",
+			 "../scenarios/suite/27-aperture-top-dma" } },
+	{ .name = "aperture-fail", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .scenarios = { "aperture-index-beyond", "aperture-bits-min" } },
 	{ .name = "fail", .devices = { "mock" }, .exit_code = 1, .formats = FMT_ALL,
 	  .scenarios = { "check-mismatch-pattern", "check-mismatch-copy", "check-mismatch-equals",
 			 "check-mismatch-changed", "expect-unmet", "expect-wrong-errno",
@@ -101,6 +107,14 @@ static const struct run_case cases[] = {
 	{ .name = "kernel-bad-translation", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
 	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_BAD_TRANSLATION,
 	  .scenarios = { "dma-mock", "dma-fake-faults", "dma-fake-bytes", "iova-ranges", "ioas-copy" } },
+	/* ranges that promise a page past the aperture: the top page refuses to map */
+	{ .name = "kernel-wide-ranges", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_WIDE_RANGES,
+	  .scenarios = { "aperture", "../scenarios/suite/27-aperture-edges",
+			 "../scenarios/suite/27-aperture-top-dma" } },
+	{ .name = "kernel-lie-aperture", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_LIE,
+	  .scenarios = { "aperture", "../scenarios/suite/27-aperture-edges" } },
 	/* a shipped scenario that could not fail on the mock before the mock engine asked the kernel */
 	{ .name = "suite-stale-unmap", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
 	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_STALE_UNMAP,
