@@ -23,11 +23,20 @@ struct mock_dmabuf_args {
 static const struct arg_def mock_dmabuf_argdefs[] = {
 	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_DMABUF, .required = true,
 	  .off = offsetof(struct mock_dmabuf_args, name), .help = "name of the new dma-buf" },
-	{ .name = "length", .type = ARG_INT, .min = 1, .max = UINT32_MAX, .required = true,
+	{ .name = "length", .type = ARG_U64, .required = true,
 	  .off = offsetof(struct mock_dmabuf_args, length),
 	  .help = "bytes (the kernel rounds up to its page; 7.2 takes at most 512 pages, else EINVAL)" },
 	{ .name = NULL },
 };
+
+static int mock_dmabuf_validate(struct load_ctx *lc, struct step *st)
+{
+	const struct mock_dmabuf_args *a = st->args;
+
+	if (!a->length || a->length > UINT32_MAX)
+		return load_error(lc, lc->step_path, "\"length\": 1 to 4G-1 bytes (the mock takes a 32-bit length)");
+	return 0;
+}
 
 static int mock_dmabuf_run(struct run_ctx *rc, const struct step *st)
 {
@@ -47,6 +56,7 @@ const struct step_ops step_mock_dmabuf = {
 	.help = "the IOMMUFD_TEST mock exports a dma-buf of its own memory (DMABUF_GET); map it with ioas_map \"dmabuf\"",
 	.args = mock_dmabuf_argdefs,
 	.args_size = sizeof(struct mock_dmabuf_args),
+	.validate = mock_dmabuf_validate,
 	.run = mock_dmabuf_run,
 	.ioctls = STEP_NO_IOCTLS,
 };
