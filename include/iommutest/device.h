@@ -74,7 +74,8 @@ const struct device_ops *device_provider_for_spec(const char *spec, struct test_
  * How an emulated engine finds the memory behind an IOVA of the device's current domain:
  * set by the runner, which knows every mapping. gone = false: what the IOAS maps there now;
  * gone = true: what it mapped there last before an unmap (where a stale translation would
- * still lead; the engine asks the kernel whether it does). 0 and *va, or -ENOENT.
+ * still lead; the engine asks the kernel whether it does). 0 and *va, -ENOENT, or -EFAULT when
+ * what is mapped there is no memory of the tool's (a dma-buf): no DMA may be aimed at it.
  */
 typedef int (*iova_resolver)(void *ctx, const struct test_device *d, uint64_t iova, uint64_t len,
 			     bool gone, uint8_t **va);

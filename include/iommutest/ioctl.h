@@ -30,6 +30,8 @@ const struct kernel_backend *kernel_backend_set(const struct kernel_backend *b);
 int kernel_open_iommufd(void);
 
 int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t argsz);
+/* the same, for an ioctl whose result is a value (a new fd): that value (>= 0), or -errno */
+int ioctl_call_value(int fd, unsigned long req, const char *name, void *arg, size_t argsz);
 /*
  * read(2) / write(2) of records on an fd an ioctl returned (a fault queue's), through the backend
  * and traced like an ioctl (name: what the records are): the bytes transferred, or -errno.

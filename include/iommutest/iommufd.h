@@ -23,6 +23,11 @@ int iommufd_ioas_alloc(int fd, uint32_t *ioas_id);
 /* *iova is input when fixed, output otherwise */
 int iommufd_ioas_map(int fd, uint32_t ioas_id, void *va, uint64_t length, uint64_t *iova,
 		     bool fixed, unsigned int access);
+/* IOMMU_IOAS_MAP_FILE: [start, start + length) of the memfd or dma-buf file_fd; *iova as above */
+int iommufd_ioas_map_file(int fd, uint32_t ioas_id, int file_fd, uint64_t start, uint64_t length,
+			  uint64_t *iova, bool fixed, unsigned int access);
+/* IOMMU_IOAS_CHANGE_PROCESS: the calling process takes over the pin accounting of every mapping */
+int iommufd_ioas_change_process(int fd);
 /* *unmapped (optional) gets the number of bytes unmapped */
 int iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t length, uint64_t *unmapped);
 /* Two-pass: *ranges is malloc'ed (caller frees), *count set. */

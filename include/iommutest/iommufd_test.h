@@ -21,6 +21,8 @@ enum mock_op {
 	MOCK_OP_PASID_DETACH,
 	MOCK_OP_PASID_CHECK_HWPT,
 	MOCK_OP_TRIGGER_IOPF,
+	MOCK_OP_DMABUF_GET,
+	MOCK_OP_DMABUF_REVOKE,
 	MOCK_OP_COUNT,
 };
 
@@ -63,3 +65,10 @@ int mock_trigger_iopf(int iommufd, uint32_t dev_id, uint32_t pasid, uint32_t grp
 /* Mark the pages whose bits are set in bitmap dirty in the mock domain; *nr_dirty = how many. */
 int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
 		   uint64_t page_size, const uint64_t *bitmap, uint64_t *nr_dirty);
+/*
+ * A dma-buf of length bytes (the kernel rounds up to its page; at most 512 pages) the mock
+ * exports from its own kernel memory: *dmabuf_fd, which IOMMU_IOAS_MAP_FILE takes.
+ */
+int mock_dmabuf_get(int iommufd, uint32_t length, int *dmabuf_fd);
+/* Revoke (or restore) the mock dma-buf: its importers' mappings are invalidated either way. */
+int mock_dmabuf_revoke(int iommufd, int dmabuf_fd, bool revoked);

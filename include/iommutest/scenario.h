@@ -35,10 +35,11 @@ enum obj_kind {
 	OBJ_FAULT = 1 << 10,    /* a fault queue (IOMMU_FAULT_QUEUE_ALLOC) and its fd */
 	OBJ_HW_QUEUE = 1 << 11, /* a vIOMMU's HW queue (IOMMU_HW_QUEUE_ALLOC) */
 	OBJ_RANGES = 1 << 12,   /* the usable IOVA ranges an ioas_iova_ranges step read */
-	OBJ_LAST = OBJ_RANGES,
+	OBJ_DMABUF = 1 << 13,   /* a dma-buf the IOMMUFD_TEST mock exports (DMABUF_GET) and its fd */
+	OBJ_LAST = OBJ_DMABUF,
 	/* objects with a lifetime (created by a step, possibly destroyed) */
 	OBJ_LIFETIME = OBJ_IOAS | OBJ_HWPT | OBJ_MAPPING | OBJ_MARK | OBJ_VIOMMU | OBJ_VDEVICE |
-		       OBJ_VEVENTQ | OBJ_S1 | OBJ_FAULT | OBJ_HW_QUEUE | OBJ_RANGES,
+		       OBJ_VEVENTQ | OBJ_S1 | OBJ_FAULT | OBJ_HW_QUEUE | OBJ_RANGES | OBJ_DMABUF,
 	/* results a step may take again while the old one exists (the new one replaces it) */
 	OBJ_RETAKEN = OBJ_MARK | OBJ_RANGES,
 	/* what IOMMU_DESTROY takes */
@@ -88,10 +89,26 @@ struct requirements {
 	bool separate_groups; /* no two of its devices in one IOMMU group */
 };
 
+/* where a buffer's memory comes from ("backing") */
+enum buffer_backing {
+	BUFFER_ANON,    /* mmap MAP_ANONYMOUS (MAP_PRIVATE) */
+	BUFFER_MEMFD,   /* memfd_create + ftruncate + mmap MAP_SHARED: IOMMU_IOAS_MAP_FILE can map it */
+	BUFFER_HUGETLB, /* a memfd of 2 MiB huge pages (MFD_HUGETLB | MFD_HUGE_2MB), size a multiple of 2M */
+	BUFFER_THP,     /* anonymous, 2 MiB aligned, madvise(MADV_HUGEPAGE): huge pages if the kernel gives them */
+};
+#define BUFFER_HUGE_PAGE (2ull << 20)
+
+/* whether a buffer of this backing lives in a file IOMMU_IOAS_MAP_FILE takes (a memfd) */
+static inline bool buffer_backing_is_file(uint64_t backing)
+{
+	return backing == BUFFER_MEMFD || backing == BUFFER_HUGETLB;
+}
+
 struct buffer_def {
 	int sym;
 	uint64_t size;
 	struct fill_spec fill;
+	uint64_t backing; /* enum buffer_backing */
 };
 
 struct device_slot {

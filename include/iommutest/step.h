@@ -121,7 +121,7 @@ struct rt_mapping {
 	int ioas; /* symbol */
 	int name; /* the named mapping (symbol) whose current entry this is, or -1 */
 	uint64_t iova, length;
-	uint8_t *va;
+	uint8_t *va; /* NULL: a dma-buf (memory the tool does not own) */
 	bool gone;
 };
 
@@ -132,7 +132,8 @@ struct rt_object {
 	/* OBJ_BUFFER */
 	uint8_t *mem;
 	uint64_t size;
-	/* OBJ_MAPPING; OBJ_HWPT: ioas = the IOAS or parent HWPT it was allocated on */
+	/* OBJ_MAPPING; OBJ_HWPT: ioas = the IOAS or parent HWPT it was allocated on; OBJ_BUFFER: length
+	 * = the bytes mapped for it (its size rounded up to its pages) */
 	int ioas, buffer;
 	uint64_t iova, length, buf_off;
 	size_t map_slot; /* OBJ_MAPPING: its entry in rc->maps, valid while that entry's name is it */
@@ -141,7 +142,8 @@ struct rt_object {
 	uint8_t **snap;
 	/* OBJ_DEVICE */
 	struct test_device *dev;
-	/* OBJ_VEVENTQ, OBJ_FAULT: its fd (-1 once closed); OBJ_VDEVICE: the virtual id */
+	/* OBJ_VEVENTQ, OBJ_FAULT, OBJ_DMABUF: its fd (-1 once closed); OBJ_BUFFER: its memfd (-1:
+	 * anonymous); OBJ_VDEVICE: the virtual id */
 	int fd;
 	uint64_t virt_id;
 	/* OBJ_S1: the table set (owned), see src/steps/smmuv3_s1.c */

@@ -98,6 +98,13 @@ static void put_hex(const void *p, size_t n)
 
 int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t argsz)
 {
+	int ret = ioctl_call_value(fd, req, name, arg, argsz);
+
+	return ret < 0 ? ret : 0;
+}
+
+int ioctl_call_value(int fd, unsigned long req, const char *name, void *arg, size_t argsz)
+{
 	uint8_t before[TRACE_MAX_ARG];
 	uint64_t t = 0;
 	int ret;
@@ -120,7 +127,7 @@ int ioctl_call(int fd, unsigned long req, const char *name, void *arg, size_t ar
 		fprintf(trace, "\",\"ret\":%d,\"errno\":\"%s\",\"duration_ns\":%llu}\n", ret,
 			ret < 0 ? errno_name(-ret) : "", (unsigned long long)(end - t));
 	}
-	return ret < 0 ? ret : 0;
+	return ret;
 }
 
 /* one trace line for a read or write: the n bytes read or written */

@@ -67,6 +67,43 @@ int iommufd_ioas_map(int fd, uint32_t ioas_id, void *va, uint64_t length, uint64
 	return ret;
 }
 
+int iommufd_ioas_map_file(int fd, uint32_t ioas_id, int file_fd, uint64_t start, uint64_t length,
+			  uint64_t *iova, bool fixed, unsigned int access)
+{
+#ifdef HAVE_IOMMU_IOAS_MAP_FILE
+	struct iommu_ioas_map_file cmd = {
+		.size = sizeof(cmd),
+		.flags = map_flags(fixed, access),
+		.ioas_id = ioas_id,
+		.fd = file_fd,
+		.start = start,
+		.length = length,
+		.iova = fixed ? *iova : 0,
+	};
+	int ret = IOCTL(fd, IOMMU_IOAS_MAP_FILE, &cmd);
+
+	if (!ret)
+		*iova = cmd.iova;
+	return ret;
+#else
+	(void)fd, (void)ioas_id, (void)file_fd, (void)start, (void)length, (void)iova, (void)fixed,
+		(void)access;
+	return -EOPNOTSUPP;
+#endif
+}
+
+int iommufd_ioas_change_process(int fd)
+{
+#ifdef HAVE_IOMMU_IOAS_CHANGE_PROCESS
+	struct iommu_ioas_change_process cmd = { .size = sizeof(cmd) };
+
+	return IOCTL(fd, IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+#else
+	(void)fd;
+	return -EOPNOTSUPP;
+#endif
+}
+
 int iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t length, uint64_t *unmapped)
 {
 	struct iommu_ioas_unmap cmd = {

@@ -8,6 +8,7 @@
 #define LOG_PREFIX "mock: "
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include <linux/iommufd.h>
@@ -46,6 +47,13 @@ struct mock_cmd {
 			uint32_t dev_id, pasid, grpid, perm;
 			uint64_t addr;
 		} iopf;
+		struct {
+			uint32_t length, open_flags;
+		} dmabuf_get;
+		struct {
+			int32_t dmabuf_fd;
+			uint32_t revoked;
+		} dmabuf_revoke;
 		uint64_t union_size[6]; /* the largest member of the kernel's union is 48 bytes */
 	};
 	uint32_t last;
@@ -69,7 +77,7 @@ static const struct mock_layout layouts[] = {
 		[MOCK_OP_MOCK_DOMAIN_REPLACE] = 10, [MOCK_OP_MOCK_DOMAIN_FLAGS] = 12,
 		[MOCK_OP_DIRTY] = 13, [MOCK_OP_TRIGGER_IOPF] = 15, [MOCK_OP_PASID_ATTACH] = 18,
 		[MOCK_OP_PASID_REPLACE] = 19, [MOCK_OP_PASID_DETACH] = 20,
-		[MOCK_OP_PASID_CHECK_HWPT] = 21,
+		[MOCK_OP_PASID_CHECK_HWPT] = 21, [MOCK_OP_DMABUF_GET] = 22, [MOCK_OP_DMABUF_REVOKE] = 23,
 	  } },
 };
 
@@ -128,12 +136,22 @@ bool mock_has(int iommufd, enum mock_op op)
 	return !mock_probe(iommufd, NULL) && layout->op[op];
 }
 
-static int mock_op(int fd, enum mock_op op, struct mock_cmd *cmd)
+/* op's result (a new fd for DMABUF_GET, else 0), or -errno */
+static int mock_op_value(int fd, enum mock_op op, struct mock_cmd *cmd)
 {
 	if (!mock_has(fd, op))
 		return -EOPNOTSUPP;
 	cmd->op = layout->op[op];
-	return test_cmd(fd, cmd);
+	cmd->size = sizeof(*cmd);
+	return ioctl_call_value(fd, _IO(IOMMUFD_TYPE, IOMMU_TEST_CMD_NR), "IOMMU_TEST_CMD", cmd,
+				sizeof(*cmd));
+}
+
+static int mock_op(int fd, enum mock_op op, struct mock_cmd *cmd)
+{
+	int ret = mock_op_value(fd, op, cmd);
+
+	return ret < 0 ? ret : 0;
 }
 
 int mock_device_create(int iommufd, uint32_t pt_id, uint32_t dev_flags, struct mock_ids *out)
@@ -224,4 +242,22 @@ int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length
 	if (!ret && nr_dirty)
 		*nr_dirty = cmd.dirty.out_nr_dirty;
 	return ret;
+}
+
+int mock_dmabuf_get(int iommufd, uint32_t length, int *dmabuf_fd)
+{
+	struct mock_cmd cmd = { .dmabuf_get = { .length = length, .open_flags = O_CLOEXEC | O_RDWR } };
+	int ret = mock_op_value(iommufd, MOCK_OP_DMABUF_GET, &cmd);
+
+	if (ret < 0)
+		return ret;
+	*dmabuf_fd = ret;
+	return 0;
+}
+
+int mock_dmabuf_revoke(int iommufd, int dmabuf_fd, bool revoked)
+{
+	struct mock_cmd cmd = { .dmabuf_revoke = { .dmabuf_fd = dmabuf_fd, .revoked = revoked } };
+
+	return mock_op(iommufd, MOCK_OP_DMABUF_REVOKE, &cmd);
 }

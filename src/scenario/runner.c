@@ -443,6 +443,8 @@ static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, u
 		const struct rt_mapping *m = &rc->maps[i];
 
 		if (m->gone == gone && m->ioas == ioas && iova >= m->iova && iova - m->iova + len <= m->length) {
+			if (!m->va)
+				return -EFAULT; /* a dma-buf: memory the tool does not own */
 			*va = m->va + (iova - m->iova);
 			return 0;
 		}
@@ -707,31 +709,184 @@ static void step_label(const struct scenario *sc, const struct step *st, char *o
 }
 
 /* ---- setup and teardown ---- */
-static int setup_buffers(struct run_ctx *rc)
+#ifndef MFD_HUGE_2MB /* linux/memfd.h: log2 of the page size at MFD_HUGE_SHIFT (26) */
+#define MFD_HUGE_2MB (21u << 26)
+#endif
+
+/* a memfd (hugetlb: of 2 MiB pages) of len bytes, mapped shared and populated: o->mem, o->fd */
+static int buffer_memfd(const char *name, uint64_t backing, uint64_t len, struct rt_object *o)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	unsigned int flags = MFD_CLOEXEC | (backing == BUFFER_HUGETLB ? MFD_HUGETLB | MFD_HUGE_2MB : 0);
+	int fd = memfd_create(name, flags), ret;
+	void *p;
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)len)) {
+		ret = -errno;
+		goto err_close;
+	}
+	/* hugetlb: the pages are reserved here (ENOMEM when too few), so faults cannot SIGBUS */
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED) {
+		ret = -errno;
+		goto err_close;
+	}
+	o->mem = p;
+	o->fd = fd;
+	return 0;
+err_close:
+	close(fd);
+	return ret;
+}
+
+/* anonymous memory of len bytes (a multiple of 2M), 2 MiB aligned, MADV_HUGEPAGE, not yet faulted */
+static int buffer_thp(uint64_t len, struct rt_object *o)
+{
+	uint64_t span = len + BUFFER_HUGE_PAGE;
+	uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
+	int ret;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	a = (uint8_t *)(((uintptr_t)p + BUFFER_HUGE_PAGE - 1) & ~(uintptr_t)(BUFFER_HUGE_PAGE - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + len < p + span)
+		munmap(a + len, (size_t)(p + span - (a + len)));
+	if (madvise(a, len, MADV_HUGEPAGE)) {
+		ret = -errno;
+		munmap(a, len);
+		return ret;
+	}
+	o->mem = a;
+	return 0;
+}
+
+/* why a backing the machine lacks is a SKIP: the reason in why; false for a real error */
+static bool buffer_unavailable(const char *name, uint64_t backing, int err, char *why, size_t len)
+{
+	if (backing == BUFFER_HUGETLB && err == -ENOMEM) {
+		snprintf(why, len, "buffer %s: too few free 2 MiB huge pages (mmap of a hugetlb memfd: ENOMEM); reserve some in /proc/sys/vm/nr_hugepages",
+			 name);
+		return true;
+	}
+	if (backing == BUFFER_HUGETLB && (err == -EINVAL || err == -ENOSYS || err == -ENOENT ||
+					   err == -ENODEV)) {
+		snprintf(why, len, "buffer %s: no 2 MiB hugetlb pages on this kernel (memfd_create MFD_HUGETLB|MFD_HUGE_2MB: %s; CONFIG_HUGETLBFS? see /proc/sys/vm/nr_hugepages)",
+			 name, errno_name(err));
+		return true;
+	}
+	if (backing == BUFFER_THP && err == -EINVAL) {
+		snprintf(why, len, "buffer %s: madvise(MADV_HUGEPAGE): EINVAL (kernel without CONFIG_TRANSPARENT_HUGEPAGE)",
+			 name);
+		return true;
+	}
+	if (backing == BUFFER_MEMFD && err == -ENOSYS) {
+		snprintf(why, len, "buffer %s: memfd_create: ENOSYS (kernel without memfd)", name);
+		return true;
+	}
+	return false;
+}
+
+/* every buffer, with its backing; RESULT_SKIP when the machine lacks one (the reason in why) */
+static enum result setup_buffers(struct run_ctx *rc, char *why, size_t len)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 
 	for (size_t i = 0; i < rc->sc->nbuffers; i++) {
 		const struct buffer_def *bd = &rc->sc->buffers[i];
+		const char *name = rc->sc->syms[bd->sym].name;
 		struct rt_object *o = &rc->objs[bd->sym];
-		uint64_t len = (bd->size + (uint64_t)page - 1) & ~((uint64_t)page - 1);
-		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-			       -1, 0);
+		uint64_t unit = bd->backing == BUFFER_ANON || bd->backing == BUFFER_MEMFD ? page : BUFFER_HUGE_PAGE;
+		uint64_t bytes = (bd->size + unit - 1) & ~(unit - 1);
+		int ret = 0;
 
-		if (p == MAP_FAILED)
-			return -errno;
-		mlock(p, len); /* best effort: keeps "phys:" addresses stable */
-		o->mem = p;
+		o->fd = -1;
+		if (buffer_backing_is_file(bd->backing)) {
+			ret = buffer_memfd(name, bd->backing, bytes, o);
+		} else if (bd->backing == BUFFER_THP) {
+			ret = buffer_thp(bytes, o);
+		} else {
+			void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+			if (p == MAP_FAILED)
+				ret = -errno;
+			else
+				o->mem = p;
+		}
+		if (ret && buffer_unavailable(name, bd->backing, ret, why, len))
+			return RESULT_SKIP;
+		if (ret) {
+			snprintf(why, len, "allocating buffer %s: %s", name, strerror(-ret));
+			return RESULT_ERROR;
+		}
 		o->size = bd->size;
+		o->length = bytes; /* what teardown unmaps */
 		o->live = true;
-		pattern_fill(o->mem, bd->size, &bd->fill, 0);
+		pattern_fill(o->mem, bd->size, &bd->fill, 0); /* a THP buffer is faulted in here */
+		mlock(o->mem, bytes); /* best effort: keeps "phys:" addresses stable */
 	}
-	return 0;
+	return RESULT_PASS;
+}
+
+/*
+ * How much of a THP buffer the kernel backs with huge pages: the AnonHugePages of the VMAs of
+ * /proc/self/smaps inside [mem, mem + len), in KiB. -EBUSY when a VMA reaches beyond the range
+ * (merged with other memory: its count would not be the buffer's alone), -errno else.
+ */
+static int thp_huge_kib(const uint8_t *mem, uint64_t len, uint64_t *kib)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	uintptr_t lo = (uintptr_t)mem, hi = lo + len;
+	bool inside = false, seen = false;
+	unsigned long long a, b, k;
+	char line[512];
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	*kib = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx ", &a, &b) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			inside = a < hi && b > lo;
+			if (inside && (a < lo || b > hi))
+				ret = -EBUSY;
+			seen |= inside;
+		} else if (inside && sscanf(line, "AnonHugePages: %llu kB", &k) == 1) {
+			*kib += k;
+		}
+	}
+	fclose(f);
+	return ret ? ret : seen ? 0 : -ENOENT;
+}
+
+/* a diagnostic per THP buffer: whether the kernel gave it huge pages (never a failure) */
+static void note_thp_buffers(struct run_ctx *rc)
+{
+	for (size_t i = 0; i < rc->sc->nbuffers; i++) {
+		const struct buffer_def *bd = &rc->sc->buffers[i];
+		const struct rt_object *o = &rc->objs[bd->sym];
+		uint64_t kib = 0;
+		int ret;
+
+		if (bd->backing != BUFFER_THP)
+			continue;
+		ret = thp_huge_kib(o->mem, o->length, &kib);
+		if (ret)
+			out_diag(rc->out, "buffer %s (thp): huge pages not measured (/proc/self/smaps: %s)",
+				 rc->sc->syms[bd->sym].name, errno_name(ret));
+		else
+			out_diag(rc->out, "buffer %s (thp): %llu of %llu KiB in transparent huge pages (AnonHugePages)%s",
+				 rc->sc->syms[bd->sym].name, (unsigned long long)kib,
+				 (unsigned long long)(o->length >> 10),
+				 kib ? "" : ": the kernel gave none (see /sys/kernel/mm/transparent_hugepage/enabled)");
+	}
 }
 
 static void teardown(struct run_ctx *rc)
 {
-	long page = sysconf(_SC_PAGESIZE);
 	const struct scenario *sc = rc->sc;
 
 	/* engines first: no DMA may be in flight when fds close and memory is unmapped */
@@ -754,8 +909,10 @@ static void teardown(struct run_ctx *rc)
 		struct rt_object *o = &rc->objs[i];
 
 		if (o->kind == OBJ_BUFFER && o->mem)
-			munmap(o->mem, (o->size + (uint64_t)page - 1) & ~((uint64_t)page - 1));
-		if ((o->kind == OBJ_VEVENTQ || o->kind == OBJ_FAULT) && o->fd > 0)
+			munmap(o->mem, o->length);
+		if (o->kind == OBJ_BUFFER && o->fd > 0)
+			close(o->fd);
+		if ((o->kind == OBJ_VEVENTQ || o->kind == OBJ_FAULT || o->kind == OBJ_DMABUF) && o->fd > 0)
 			close(o->fd);
 		free(o->s1);
 		free(o->fq);
@@ -962,7 +1119,6 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 	const struct scenario *sc = rc->sc;
 	enum result r = setup_requirements(rc, opts, why, len);
 	size_t next_bdf = 0;
-	int ret;
 
 	if (r != RESULT_PASS)
 		return r;
@@ -974,11 +1130,9 @@ static enum result setup(struct run_ctx *rc, const struct run_opts *opts, char *
 		snprintf(why, len, "out of memory");
 		return RESULT_ERROR;
 	}
-	ret = setup_buffers(rc);
-	if (ret) {
-		snprintf(why, len, "allocating buffers: %s", strerror(-ret));
-		return RESULT_ERROR;
-	}
+	r = setup_buffers(rc, why, len);
+	if (r != RESULT_PASS)
+		return r;
 	for (size_t i = 0; i < sc->ndevices && r == RESULT_PASS; i++)
 		r = setup_device(rc, opts, &sc->devices[i], &next_bdf, why, len);
 	return r == RESULT_PASS ? check_topology(rc, why, len) : r;
@@ -1078,6 +1232,7 @@ static enum result run_one(const struct scenario *sc, const char *name,
 			 d->engine_up ? d->engine.ops->name : "none",
 			 d->facts.iommu[0] ? d->facts.iommu : "(unknown)", group);
 	}
+	note_thp_buffers(&rc);
 	for (k = 0; k < sc->nsteps; k++) {
 		const struct step *st = &sc->steps[k];
 

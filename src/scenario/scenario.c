@@ -41,6 +41,7 @@ const char *obj_kind_name(enum obj_kind k)
 	case OBJ_FAULT: return "fault_queue";
 	case OBJ_HW_QUEUE: return "hw_queue";
 	case OBJ_RANGES: return "ranges";
+	case OBJ_DMABUF: return "dmabuf";
 	default: break;
 	}
 	return "object";
@@ -534,6 +535,11 @@ static int parse_devices(struct load_ctx *lc, json_t *v)
 	return 0;
 }
 
+static const struct name_value buffer_backings[] = {
+	{ "anon", BUFFER_ANON }, { "memfd", BUFFER_MEMFD }, { "hugetlb", BUFFER_HUGETLB },
+	{ "thp", BUFFER_THP }, { NULL, 0 },
+};
+
 static const struct arg_def buffer_argdefs[] = {
 	{ .name = "name", .type = ARG_NEW, .kinds = OBJ_BUFFER, .required = true,
 	  .off = offsetof(struct buffer_def, sym), .help = "the buffer's name" },
@@ -541,6 +547,9 @@ static const struct arg_def buffer_argdefs[] = {
 	  .off = offsetof(struct buffer_def, size), .help = "bytes (page-aligned memory)" },
 	{ .name = "fill", .type = ARG_FILL, .def = "zero",
 	  .off = offsetof(struct buffer_def, fill), .help = "the initial pattern" },
+	{ .name = "backing", .type = ARG_ENUM, .enums = buffer_backings, .def = "anon",
+	  .off = offsetof(struct buffer_def, backing),
+	  .help = "anon (mmap), memfd (ioas_map uses IOMMU_IOAS_MAP_FILE), hugetlb (a memfd of 2 MiB huge pages; size a multiple of 2M), thp (anonymous, 2 MiB aligned, MADV_HUGEPAGE)" },
 	{ .name = NULL },
 };
 
@@ -569,6 +578,8 @@ static int parse_buffers(struct load_ctx *lc, json_t *v)
 		snprintf(vpath, sizeof(vpath), "%s.size", path);
 		if (!bd->size)
 			return load_error(lc, vpath, "must not be 0");
+		if (bd->backing == BUFFER_HUGETLB && bd->size % BUFFER_HUGE_PAGE)
+			return load_error(lc, vpath, "a hugetlb buffer's size must be a multiple of 2M (its huge pages)");
 		if (add_overflows(total, bd->size, &total) || total > SCENARIO_MAX_BUFFER_BYTES)
 			return load_error(lc, vpath, "buffers larger than %llu bytes in all",
 					  SCENARIO_MAX_BUFFER_BYTES);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "iommutest/iommufd.h"
+#include "iommutest/scenario.h"
 #include "iommutest/step.h"
 #include "iommutest/util.h"
 
@@ -40,9 +41,11 @@ const struct step_ops step_ioas_alloc = {
 };
 
 /* ---- ioas_map ---- */
+enum map_via { VIA_AUTO, VIA_VA, VIA_FILE };
+
 struct ioas_map_args {
-	int name, ioas, buffer;
-	uint64_t offset, length, access;
+	int name, ioas, buffer, dmabuf;
+	uint64_t offset, length, access, via;
 	struct iova_arg iova;
 };
 
@@ -50,36 +53,85 @@ static const struct name_value access_flags[] = {
 	{ "read", IOMMUFD_MAP_READ }, { "write", IOMMUFD_MAP_WRITE }, { NULL, 0 },
 };
 
-enum ioas_map_arg { MAP_IOAS, MAP_BUFFER, MAP_OFFSET, MAP_LENGTH, MAP_IOVA, MAP_ACCESS, MAP_NAME, MAP_NARGS };
+static const struct name_value map_vias[] = {
+	{ "auto", VIA_AUTO }, { "va", VIA_VA }, { "file", VIA_FILE }, { NULL, 0 },
+};
+
+enum ioas_map_arg {
+	MAP_IOAS, MAP_BUFFER, MAP_OFFSET, MAP_LENGTH, MAP_IOVA, MAP_ACCESS, MAP_NAME, MAP_VIA, MAP_DMABUF,
+	MAP_NARGS
+};
 
 static const struct arg_def ioas_map_argdefs[] = {
 	[MAP_IOAS] = { .name = "ioas", .type = ARG_REF, .kinds = OBJ_IOAS, .required = true,
 	  .off = offsetof(struct ioas_map_args, ioas), .help = "the IOAS to map into" },
-	[MAP_BUFFER] = { .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER, .required = true,
-	  .off = offsetof(struct ioas_map_args, buffer), .help = "the buffer to map" },
+	[MAP_BUFFER] = { .name = "buffer", .type = ARG_REF, .kinds = OBJ_BUFFER,
+	  .off = offsetof(struct ioas_map_args, buffer), .help = "the buffer to map (or \"dmabuf\")" },
 	[MAP_OFFSET] = { .name = "offset", .type = ARG_U64, .def = "0",
-	  .off = offsetof(struct ioas_map_args, offset), .help = "offset into the buffer" },
+	  .off = offsetof(struct ioas_map_args, offset), .help = "offset into the buffer (the file: the start)" },
 	[MAP_LENGTH] = { .name = "length", .type = ARG_U64,
-	  .off = offsetof(struct ioas_map_args, length), .help = "bytes to map (default: the rest of the buffer)" },
+	  .off = offsetof(struct ioas_map_args, length),
+	  .help = "bytes to map (default: the rest of the buffer; with \"dmabuf\": required)" },
 	[MAP_IOVA] = { .name = "iova", .type = ARG_IOVA,
 	  .off = offsetof(struct ioas_map_args, iova), .help = "fixed IOVA (default: the kernel chooses)" },
 	[MAP_ACCESS] = { .name = "access", .type = ARG_FLAGS, .enums = access_flags, .def = "read,write",
 	  .off = offsetof(struct ioas_map_args, access), .help = "device access: read, write" },
 	[MAP_NAME] = { .name = "name", .type = ARG_NEW, .kinds = OBJ_MAPPING,
 	  .off = offsetof(struct ioas_map_args, name), .help = "name of the mapping, usable as an IOVA" },
+	[MAP_VIA] = { .name = "via", .type = ARG_ENUM, .enums = map_vias, .def = "auto",
+	  .off = offsetof(struct ioas_map_args, via),
+	  .help = "auto (file for a memfd or hugetlb buffer, else va), va (IOMMU_IOAS_MAP of the user address), file (IOMMU_IOAS_MAP_FILE of the buffer's memfd)" },
+	[MAP_DMABUF] = { .name = "dmabuf", .type = ARG_REF, .kinds = OBJ_DMABUF,
+	  .off = offsetof(struct ioas_map_args, dmabuf),
+	  .help = "map this dma-buf (mock_dmabuf) through IOMMU_IOAS_MAP_FILE instead of a buffer" },
 	[MAP_NARGS] = { .name = NULL },
 };
+
+static const char *const backing_names[] = {
+	[BUFFER_ANON] = "anon", [BUFFER_MEMFD] = "memfd", [BUFFER_HUGETLB] = "hugetlb", [BUFFER_THP] = "thp",
+};
+
+/* "via" resolved at load: VIA_VA or VIA_FILE */
+static int ioas_map_validate_source(struct load_ctx *lc, struct step *st)
+{
+	struct ioas_map_args *a = st->args;
+	bool by_buffer = arg_given_at(st, MAP_BUFFER), by_dmabuf = arg_given_at(st, MAP_DMABUF);
+	uint64_t backing;
+
+	if (by_buffer == by_dmabuf)
+		return load_error(lc, lc->step_path, "give exactly one of \"buffer\" and \"dmabuf\"");
+	if (by_dmabuf) {
+		a->buffer = -1;
+		if (a->via == VIA_VA)
+			return load_error(lc, lc->step_path, "\"via\": a dma-buf is mapped through its fd only (\"file\")");
+		if (!arg_given_at(st, MAP_LENGTH))
+			return load_error(lc, lc->step_path, "with \"dmabuf\", give \"length\" (the kernel judges it against the dma-buf)");
+		a->via = VIA_FILE;
+		return 0;
+	}
+	a->dmabuf = -1;
+	backing = lc->sc->buffers[scenario_buffer_index(lc->sc, a->buffer)].backing;
+	if (a->via == VIA_FILE && !buffer_backing_is_file(backing))
+		return load_error(lc, lc->step_path, "\"via\": \"file\" needs a memfd-backed buffer (\"backing\": \"memfd\" or \"hugetlb\"); \"%s\" is %s",
+				  lc->sc->syms[a->buffer].name, backing_names[backing]);
+	if (a->via == VIA_AUTO)
+		a->via = buffer_backing_is_file(backing) ? VIA_FILE : VIA_VA;
+	return 0;
+}
 
 static int ioas_map_validate(struct load_ctx *lc, struct step *st)
 {
 	struct ioas_map_args *a = st->args;
 	uint64_t end;
 
-	if (load_check_range(lc, a->buffer, a->offset, &a->length, arg_given_at(st, MAP_LENGTH)))
+	if (ioas_map_validate_source(lc, st))
+		return -EINVAL;
+	if (a->buffer >= 0 &&
+	    load_check_range(lc, a->buffer, a->offset, &a->length, arg_given_at(st, MAP_LENGTH)))
 		return -EINVAL;
 	if (arg_given_at(st, MAP_IOVA) && a->iova.mapping >= 0)
 		return load_error(lc, lc->step_path, "\"iova\": a new mapping needs a number, not a mapping name");
-	if (arg_given_at(st, MAP_IOVA) && a->iova.phys < 0 && a->iova.ranges < 0 &&
+	if (arg_given_at(st, MAP_IOVA) && a->iova.phys < 0 && a->iova.ranges < 0 && a->length &&
 	    add_overflows(a->iova.offset, a->length - 1, &end))
 		return load_error(lc, lc->step_path, "\"iova\": iova + length overflows 64 bits");
 	return 0;
@@ -88,7 +140,9 @@ static int ioas_map_validate(struct load_ctx *lc, struct step *st)
 static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 {
 	const struct ioas_map_args *a = st->args;
-	uint8_t *va = rc->objs[a->buffer].mem + a->offset;
+	/* a dma-buf's memory is not ours: the mapping table holds no address for it */
+	uint8_t *va = a->buffer >= 0 ? rc->objs[a->buffer].mem + a->offset : NULL;
+	int file = a->buffer >= 0 ? rc->objs[a->buffer].fd : rc->objs[a->dmabuf].fd;
 	bool fixed = arg_given_at(st, MAP_IOVA);
 	uint64_t iova = 0;
 	uint32_t ioas_id;
@@ -100,7 +154,12 @@ static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 			return 0;
 	}
 	rt_pt_id(rc, a->ioas, &ioas_id);
-	ret = iommufd_ioas_map(rc->iommufd, ioas_id, va, a->length, &iova, fixed, (unsigned int)a->access);
+	if (a->via == VIA_FILE)
+		ret = iommufd_ioas_map_file(rc->iommufd, ioas_id, file, a->offset, a->length, &iova, fixed,
+					    (unsigned int)a->access);
+	else
+		ret = iommufd_ioas_map(rc->iommufd, ioas_id, va, a->length, &iova, fixed,
+				       (unsigned int)a->access);
 	if (ret)
 		return ret;
 	ret = rt_map_add(rc, a->ioas, iova, a->length, va, a->name);
@@ -108,8 +167,9 @@ static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 		return ret;
 	if (!fixed)
 		step_note(rc, "%s: kernel placed %s+0x%llx (0x%llx bytes) at IOVA 0x%llx", st->path,
-			  rc->sc->syms[a->buffer].name, (unsigned long long)a->offset,
-			  (unsigned long long)a->length, (unsigned long long)iova);
+			  rc->sc->syms[a->buffer >= 0 ? a->buffer : a->dmabuf].name,
+			  (unsigned long long)a->offset, (unsigned long long)a->length,
+			  (unsigned long long)iova);
 	if (a->name >= 0) {
 		struct rt_object *m = &rc->objs[a->name];
 
@@ -125,12 +185,12 @@ static int ioas_map_run(struct run_ctx *rc, const struct step *st)
 
 const struct step_ops step_ioas_map = {
 	.name = "ioas_map",
-	.help = "map (part of) a buffer into an IOAS at a fixed or kernel-chosen IOVA (IOMMU_IOAS_MAP)",
+	.help = "map (part of) a buffer or a dma-buf into an IOAS at a fixed or kernel-chosen IOVA (IOMMU_IOAS_MAP; a memfd or hugetlb buffer and a dma-buf: IOMMU_IOAS_MAP_FILE)",
 	.args = ioas_map_argdefs,
 	.args_size = sizeof(struct ioas_map_args),
 	.validate = ioas_map_validate,
 	.run = ioas_map_run,
-	.ioctls = STEP_IOCTLS("IOMMU_IOAS_MAP"),
+	.ioctls = STEP_IOCTLS("IOMMU_IOAS_MAP", "IOMMU_IOAS_MAP_FILE"),
 };
 
 /* ---- ioas_unmap ---- */

@@ -32,9 +32,6 @@ const struct step_ops *step_find(const char *name)
  * linux/iommufd.h defines (a unit test parses the header the build uses and holds both to it).
  */
 const struct ioctl_unissued step_ioctls_unissued[] = {
-	{ "IOMMU_IOAS_MAP_FILE", "not yet: buffer backings (memfd, hugetlbfs) (issue 14)" },
-	{ "IOMMU_IOAS_CHANGE_PROCESS",
-	  "not yet: it moves the pin accounting of file-backed mappings (IOMMU_IOAS_MAP_FILE only, EINVAL otherwise) to a new process, so a scenario needs memfd buffers and a second process (issue 14)" },
 	{ NULL, NULL },
 };
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,8 +42,11 @@ enum {
 	FAKE_OP_MOCK_DOMAIN_REPLACE = 10,
 	FAKE_OP_MOCK_DOMAIN_FLAGS = 12,
 	FAKE_OP_TRIGGER_IOPF = 15,
+	FAKE_OP_DMABUF_GET = 22,
 	FAKE_OP_DMABUF_REVOKE = 23,
 };
+#define FAKE_DMABUF_MAX_PAGES 512 /* selftest.c iommufd_test_dmabuf_get() */
+#define FAKE_MAX_DMABUFS 8
 
 /* the selftest command as the 7.2 kernel lays it out: header, a 48-byte union, a marker */
 struct fake_test_cmd {
@@ -64,6 +68,13 @@ struct fake_test_cmd {
 			uint32_t dev_id, pasid, grpid, perm;
 			uint64_t addr;
 		} trigger_iopf;
+		struct {
+			uint32_t length, open_flags;
+		} dmabuf_get;
+		struct {
+			int32_t dmabuf_fd;
+			uint32_t revoked;
+		} dmabuf_revoke;
 		uint64_t union_size[6];
 	};
 	uint32_t last;
@@ -74,8 +85,11 @@ struct fake_test_cmd {
 /* one mapping: of an IOAS, or an entry of a domain */
 struct fake_area {
 	uint64_t iova, length;
-	uint8_t *va;
+	uint8_t *va;   /* NULL: a dma-buf's memory (no user address) */
 	uint32_t prot; /* IOMMU_IOAS_MAP_READABLE / _WRITEABLE */
+	bool file;     /* IOMMU_IOAS_MAP_FILE of a memfd (IOPT_ADDRESS_FILE) */
+	int dmabuf;    /* IOMMU_IOAS_MAP_FILE of a mock dma-buf: its index in fake_ctx.dmabufs + 1;
+			* negated once the dma-buf was revoked (its domains' entries gone for good) */
 };
 
 struct fake_areas {
@@ -121,8 +135,18 @@ struct fake_object {
 	size_t ngroups;
 };
 
+/* a mock dma-buf (DMABUF_GET): a memfd stands for it, so its fd is a real, closable file */
+struct fake_dmabuf {
+	int fd;
+	ino_t ino;
+	uint64_t length;
+	bool revoked;
+};
+
 struct fake_ctx {
 	int fd; /* -1: unused */
+	struct fake_dmabuf dmabufs[FAKE_MAX_DMABUFS];
+	size_t ndmabufs;
 	struct fake_object obj[FAKE_MAX_IDS];
 	struct fake_areas history; /* every mapping ever made: where memory "physically" is */
 	uint32_t vfio_ioas;        /* IOMMU_VFIO_IOAS: the compatibility IOAS, 0 none */
@@ -218,8 +242,8 @@ static int areas_translate(const struct fake_areas *l, uint64_t iova, uint64_t l
 		const struct fake_area *a = areas_find(l, iova + off);
 		uint8_t *here;
 
-		if (!a)
-			return -EFAULT;
+		if (!a || !a->va)
+			return -EFAULT; /* nothing, or a dma-buf: no user memory the fake can reach */
 		if ((a->prot & prot) != prot)
 			return -EACCES;
 		here = a->va + (iova + off - a->iova);
@@ -349,6 +373,12 @@ static void ioas_limits(struct fake_ctx *c, uint32_t ioas_id, uint64_t *first, u
 	*align = domains ? FAKE_IO_PAGE : 1;
 }
 
+/* a mapping of a dma-buf that was revoked: in its IOAS, in no domain */
+static bool area_revoked(const struct fake_area *a)
+{
+	return a->dmabuf < 0;
+}
+
 /* a new domain on IOAS ioas_id, filled with its mappings */
 static int hwpt_create(struct fake_ctx *c, uint32_t ioas_id, bool auto_domain, uint32_t *hwpt_id)
 {
@@ -381,7 +411,8 @@ static int hwpt_create(struct fake_ctx *c, uint32_t ioas_id, bool auto_domain, u
 		return ret;
 	}
 	for (size_t i = 0; i < ioas->areas.n; i++)
-		areas_push(&hwpt->areas, &ioas->areas.v[i]);
+		if (!area_revoked(&ioas->areas.v[i])) /* iopt_fill_domain() skips a revoked dma-buf */
+			areas_push(&hwpt->areas, &ioas->areas.v[i]);
 	return 0;
 }
 
@@ -545,7 +576,7 @@ static int ioas_insert(struct fake_ctx *c, uint32_t ioas_id, const struct fake_a
 		areas_push(&c->history, &a[k]);
 		for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
 			if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == ioas_id &&
-			    !(fake.misbehaviour & FAKE_KERNEL_BAD_TRANSLATION))
+			    !(fake.misbehaviour & FAKE_KERNEL_BAD_TRANSLATION) && !area_revoked(&a[k]))
 				areas_push(&c->obj[i].areas, &a[k]);
 	}
 	return 0;
@@ -602,6 +633,122 @@ static int cmd_ioas_map(struct fake_ctx *c, void *arg)
 	return ioas_insert(c, cmd->ioas_id, &a, 1);
 }
 
+/* the fixed or kernel-chosen IOVA of a new mapping (IOAS_MAP, IOAS_MAP_FILE) */
+static int map_place(struct fake_ctx *c, uint32_t ioas_id, uint32_t flags, uint64_t va, uint64_t length,
+		     uint64_t *iova)
+{
+	if (flags & IOMMU_IOAS_MAP_FIXED_IOVA)
+		return ioas_check_fixed(c, ioas_id, *iova, length);
+	return ioas_choose_iova(c, ioas_id, va, length, iova);
+}
+
+/* the mock dma-buf whose file fd is, or NULL */
+static struct fake_dmabuf *dmabuf_of(struct fake_ctx *c, int fd)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return NULL;
+	for (size_t i = 0; i < c->ndmabufs; i++)
+		if (c->dmabufs[i].ino == st.st_ino)
+			return &c->dmabufs[i];
+	return NULL;
+}
+
+/*
+ * Where this process maps [start, start + length) of the file fd, shared (/proc/self/maps): the
+ * fake has no pages of its own, so a memfd's pages are "where the runner's buffer is". NULL when
+ * no shared mapping of the file holds the range (the real kernel would map it anyway; the fake
+ * cannot, and says EFAULT).
+ */
+static uint8_t *file_va(int fd, uint64_t start, uint64_t length)
+{
+	unsigned long long lo, hi, off, ino;
+	FILE *f = fopen("/proc/self/maps", "re");
+	uint8_t *va = NULL;
+	char line[512], perms[8];
+	struct stat st;
+
+	if (!f)
+		return NULL;
+	if (fstat(fd, &st)) {
+		fclose(f);
+		return NULL;
+	}
+	while (!va && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %llu", &lo, &hi, perms, &off, &ino) != 5)
+			continue;
+		if (ino == st.st_ino && perms[3] == 's' && start >= off && start + length <= off + (hi - lo))
+			va = (uint8_t *)(uintptr_t)(lo + (start - off));
+	}
+	fclose(f);
+	return va;
+}
+
+/*
+ * ioas.c iommufd_ioas_map_file() + io_pagetable.c iopt_map_file_pages(): a mock dma-buf (EINVAL
+ * beyond its end, ENODEV revoked) or a memfd (EINVAL for another file, as memfd_pin_folios()).
+ */
+static int cmd_ioas_map_file(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_map_file *cmd = arg;
+	struct fake_area a = { .prot = cmd->flags & FAKE_MAP_PROT };
+	struct fake_dmabuf *db;
+	uint64_t last;
+	int ret;
+
+	if (cmd->flags & ~(IOMMU_IOAS_MAP_FIXED_IOVA | FAKE_MAP_PROT))
+		return -EOPNOTSUPP;
+	if (!(cmd->flags & FAKE_MAP_PROT))
+		return -EINVAL;
+	if (!obj_get(c, cmd->ioas_id, FAKE_IOAS))
+		return -ENOENT;
+	if (!cmd->length)
+		return -EINVAL;
+	if (add_overflows(cmd->start, cmd->length - 1, &last))
+		return -EOVERFLOW;
+	db = dmabuf_of(c, cmd->fd);
+	if (db) {
+		if (db->length <= last || cmd->length / FAKE_PAGE >= (1ull << 32))
+			return -EINVAL;
+		if (db->revoked)
+			return -ENODEV;
+		a.dmabuf = (int)(db - c->dmabufs) + 1;
+	} else {
+		struct stat st;
+
+		if (fcntl(cmd->fd, F_GETFD) < 0)
+			return -EBADF;
+		if (fstat(cmd->fd, &st) || !S_ISREG(st.st_mode))
+			return -EINVAL; /* not a memfd */
+		a.va = file_va(cmd->fd, cmd->start, cmd->length);
+		if (!a.va)
+			return -EFAULT;
+		a.file = true;
+	}
+	a.iova = cmd->iova;
+	ret = map_place(c, cmd->ioas_id, cmd->flags, cmd->start, cmd->length, &a.iova);
+	if (ret)
+		return ret;
+	cmd->iova = a.iova;
+	a.length = cmd->length;
+	return ioas_insert(c, cmd->ioas_id, &a, 1);
+}
+
+/* ioas.c iommufd_ioas_change_process(): every mapping of every IOAS file-backed, else EINVAL */
+static int cmd_ioas_change_process(struct fake_ctx *c, void *arg)
+{
+	struct iommu_ioas_change_process *cmd = arg;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
+		for (size_t k = 0; c->obj[i].type == FAKE_IOAS && k < c->obj[i].areas.n; k++)
+			if (!c->obj[i].areas.v[k].file)
+				return -EINVAL;
+	return 0;
+}
+
 /* ioas.c iommufd_ioas_copy() + iopt_get_pages(): the source range must be mapped without a gap */
 static int cmd_ioas_copy(struct fake_ctx *c, void *arg)
 {
@@ -631,8 +778,10 @@ static int cmd_ioas_copy(struct fake_ctx *c, void *arg)
 		piece = area_last(a) - at + 1;
 		if (piece > cmd->length - off)
 			piece = cmd->length - off;
-		pieces[n++] = (struct fake_area){ .iova = off, .length = piece, .va = a->va + (at - a->iova),
-						  .prot = cmd->flags & FAKE_MAP_PROT };
+		pieces[n++] = (struct fake_area){ .iova = off, .length = piece,
+						  .va = a->va ? a->va + (at - a->iova) : NULL,
+						  .prot = cmd->flags & FAKE_MAP_PROT, .file = a->file,
+						  .dmabuf = a->dmabuf };
 		off += piece;
 	}
 	if (!obj_get(c, cmd->dst_ioas_id, FAKE_IOAS))
@@ -1196,6 +1345,58 @@ static int test_trigger_iopf(struct fake_ctx *c, struct fake_test_cmd *cmd)
 	return 0;
 }
 
+/* DMABUF_GET: a dma-buf of length bytes rounded up to the page, at most 512 pages; its fd */
+static int test_dmabuf_get(struct fake_ctx *c, struct fake_test_cmd *cmd)
+{
+	uint64_t len = (cmd->dmabuf_get.length + FAKE_PAGE - 1) / FAKE_PAGE * FAKE_PAGE;
+	struct fake_dmabuf *db;
+	struct stat st;
+	int fd;
+
+	if (!len || len > FAKE_PAGE * FAKE_DMABUF_MAX_PAGES)
+		return -EINVAL;
+	if (c->ndmabufs == FAKE_MAX_DMABUFS)
+		return -ENOMEM;
+	fd = memfd_create("fake-dmabuf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -EIO;
+	}
+	db = &c->dmabufs[c->ndmabufs++];
+	*db = (struct fake_dmabuf){ .fd = fd, .ino = st.st_ino, .length = len };
+	return fd;
+}
+
+/* DMABUF_REVOKE: revoked, its mappings leave every domain (iopt_revoke_notify()); restored, new
+ * maps work again but what was revoked stays unmapped */
+static int test_dmabuf_revoke(struct fake_ctx *c, struct fake_test_cmd *cmd)
+{
+	struct fake_dmabuf *db = dmabuf_of(c, cmd->dmabuf_revoke.dmabuf_fd);
+	int idx;
+
+	if (!db)
+		return fcntl(cmd->dmabuf_revoke.dmabuf_fd, F_GETFD) < 0 ? -EBADF : -EINVAL;
+	idx = (int)(db - c->dmabufs) + 1;
+	db->revoked = cmd->dmabuf_revoke.revoked;
+	for (uint32_t i = 1; db->revoked && i < FAKE_MAX_IDS; i++) {
+		struct fake_areas *l = &c->obj[i].areas;
+		size_t kept = 0;
+
+		for (size_t k = 0; c->obj[i].type == FAKE_IOAS && k < l->n; k++)
+			if (l->v[k].dmabuf == idx)
+				l->v[k].dmabuf = -idx; /* revoked for good: restoring maps it nowhere again */
+		if (c->obj[i].type != FAKE_HWPT)
+			continue;
+		for (size_t k = 0; k < l->n; k++)
+			if (l->v[k].dmabuf != idx)
+				l->v[kept++] = l->v[k];
+		l->n = kept;
+	}
+	return 0;
+}
+
 static int cmd_test(struct fake_ctx *c, void *arg)
 {
 	struct fake_test_cmd *cmd = arg;
@@ -1214,8 +1415,10 @@ static int cmd_test(struct fake_ctx *c, void *arg)
 		sd = obj_get(c, cmd->id, FAKE_SELFTEST);
 		ret = sd ? device_attach(c, sd, &cmd->replace.pt_id) : -ENOENT;
 		return ret && (fake.misbehaviour & FAKE_KERNEL_LIE) ? 0 : ret;
+	case FAKE_OP_DMABUF_GET:
+		return test_dmabuf_get(c, cmd);
 	case FAKE_OP_DMABUF_REVOKE:
-		return -EINVAL; /* what the layout probe issues: fd 0 is no dma-buf */
+		return test_dmabuf_revoke(c, cmd); /* the layout probe's fd 0 is no dma-buf: EINVAL */
 	default:
 		/* the other ops of the table are not modelled: say so as an unknown op would */
 		return -EOPNOTSUPP;
@@ -1238,6 +1441,14 @@ static const struct fake_cmd fake_cmds[] = {
 	{ .nr = IOMMUFD_CMD_IOAS_MAP, .size = sizeof(struct iommu_ioas_map), .run = cmd_ioas_map, .lies = true },
 	{ .nr = IOMMUFD_CMD_IOAS_UNMAP, .size = sizeof(struct iommu_ioas_unmap), .run = cmd_ioas_unmap,
 	  .lies = true },
+#ifdef HAVE_IOMMU_IOAS_MAP_FILE
+	{ .nr = IOMMUFD_CMD_IOAS_MAP_FILE, .size = sizeof(struct iommu_ioas_map_file), .run = cmd_ioas_map_file,
+	  .lies = true },
+#endif
+#ifdef HAVE_IOMMU_IOAS_CHANGE_PROCESS
+	{ .nr = IOMMUFD_CMD_IOAS_CHANGE_PROCESS, .size = sizeof(struct iommu_ioas_change_process),
+	  .run = cmd_ioas_change_process },
+#endif
 	{ .nr = IOMMUFD_CMD_IOAS_COPY, .size = sizeof(struct iommu_ioas_copy), .run = cmd_ioas_copy, .lies = true },
 	{ .nr = IOMMUFD_CMD_IOAS_ALLOW_IOVAS, .size = sizeof(struct iommu_ioas_allow_iovas),
 	  .run = cmd_ioas_allow_iovas, .lies = true },

@@ -136,6 +136,21 @@ static const struct run_case cases[] = {
 	{ .name = "engine-flicker", .exit_code = 1, .formats = FMT_KTAP, .every_scenario_fails = true,
 	  .engine_misbehaviour = FAKE_ENGINE_FLICKER,
 	  .scenarios = { "dma-fake-faults", "dma-fake-bytes" } },
+	/* buffer backings, IOMMU_IOAS_MAP_FILE, CHANGE_PROCESS, the mock's dma-buf (shipped ones too:
+	 * mock/dmabuf skips on the fake, which has no dirty tracking) */
+	{ .name = "map-file", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP | FMT_JSON,
+	  .scenarios = { "map-file", "dmabuf", "../scenarios/suite/27-buffer-backings",
+			 "../scenarios/mock/dmabuf" } },
+	{ .name = "kernel-stale-unmap-map-file", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_STALE_UNMAP,
+	  .scenarios = { "map-file", "../scenarios/suite/27-buffer-backings" } },
+	{ .name = "kernel-lie-map-file", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
+	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_LIE,
+	  .scenarios = { "map-file", "dmabuf", "../scenarios/suite/27-buffer-backings" } },
+	{ .name = "kernel-bad-translation-map-file", .devices = { "mock" }, .exit_code = 1,
+	  .formats = FMT_KTAP, .every_scenario_fails = true,
+	  .kernel_misbehaviour = FAKE_KERNEL_BAD_TRANSLATION,
+	  .scenarios = { "map-file", "../scenarios/suite/27-buffer-backings" } },
 	/* I/O page faults and HW queues on the fake mock (scenarios/mock/ too) */
 	{ .name = "queues", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP,
 	  .scenarios = { "iopf", "hw-queue", "../scenarios/mock/iopf", "../scenarios/mock/hw-queue" } },
@@ -225,6 +240,12 @@ static void norm_diag(struct output *o, int nested, const char *line)
 
 	if (!wrapped->diag)
 		return;
+	at = strstr(line, " (thp): "); /* how many huge pages the host's kernel gave */
+	if (at) {
+		snprintf(buf, sizeof(buf), "%.*s (thp): MEASURED", (int)(at - line), line);
+		wrapped->diag(o, nested, buf);
+		return;
+	}
 	line = norm_number(line, " s, ", "T", secs, sizeof(secs));
 	line = norm_number(line, " replace(s)/s", "RATE", reps, sizeof(reps));
 	at = strstr(line, rate);
