@@ -917,10 +917,15 @@ static int nvme_async_start(struct dma_engine *e, const struct dma_request *rq)
 	ret = prepare(e);
 	if (ret)
 		return ret;
+	/* the next command id whose slot is free: synchronous commands (a re-initialisation after
+	 * a controller stopped, say) take ids too, so the one after the last asynchronous command
+	 * can belong to a slot still in flight */
+	for (size_t i = 0; i < NVME_QDEPTH && n->async[n->cid % NVME_QDEPTH].busy; i++)
+		n->cid++;
 	cid = n->cid;
 	c = &n->async[cid % NVME_QDEPTH];
 	if (c->busy) {
-		dma_engine_errmsg(e, "command id %u is still in flight", cid);
+		dma_engine_errmsg(e, "all %u command slots are in flight", NVME_QDEPTH);
 		return -EBUSY;
 	}
 	*c = (struct nvme_async_cmd){ .tag = rq->tag, .iova = rq->iova, .len = rq->len, .opc = opc,
