@@ -140,7 +140,7 @@ static const struct run_case cases[] = {
 	 * mock/dmabuf skips on the fake, which has no dirty tracking) */
 	{ .name = "map-file", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP | FMT_JSON,
 	  .scenarios = { "map-file", "dmabuf", "../scenarios/suite/29-buffer-backings",
-			 "../scenarios/mock/dmabuf" } },
+			 "../scenarios/suite/31-change-process", "../scenarios/mock/dmabuf" } },
 	{ .name = "kernel-stale-unmap-map-file", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
 	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_STALE_UNMAP,
 	  .scenarios = { "map-file", "../scenarios/suite/29-buffer-backings" } },
