@@ -198,10 +198,8 @@ unsigned int rt_faults_make_heard(struct run_ctx *rc)
 
 void rt_faults_storm(struct run_ctx *rc)
 {
-	struct timespec ts;
-
-	if (rc->faults.log && !clock_gettime(CLOCK_MONOTONIC, &ts))
-		rc->faults.log->storm_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	if (rc->faults.log)
+		rc->faults.log->storm_us = now_ns() / 1000u;
 }
 
 void rt_faults_note(struct run_ctx *rc, const char *during)
@@ -912,9 +910,7 @@ static void teardown(struct run_ctx *rc)
 
 		if (o->kind == OBJ_BUFFER && o->mem)
 			munmap(o->mem, o->length);
-		if (o->kind == OBJ_BUFFER && o->fd > 0)
-			close(o->fd);
-		if ((o->kind == OBJ_VEVENTQ || o->kind == OBJ_FAULT || o->kind == OBJ_DMABUF) && o->fd > 0)
+		if ((o->kind & (OBJ_BUFFER | OBJ_VEVENTQ | OBJ_FAULT | OBJ_DMABUF)) && o->fd > 0)
 			close(o->fd);
 		free(o->s1);
 		free(o->fq);
@@ -1103,9 +1099,9 @@ static enum result check_topology(struct run_ctx *rc, char *why, size_t len)
 					 bn, b->name, b->facts.iommu, an, a->name, a->facts.iommu);
 				return RESULT_SKIP;
 			}
+			/* group numbers are system-wide, whatever the instance */
 			if (sc->req.separate_groups && a->facts.iommu_group >= 0 &&
-			    a->facts.iommu_group == b->facts.iommu_group &&
-			    !strcmp(a->facts.iommu, b->facts.iommu)) {
+			    a->facts.iommu_group == b->facts.iommu_group) {
 				snprintf(why, len, "needs its devices in separate IOMMU groups: %s (%s) and %s (%s) share group %d, whose devices share one domain",
 					 bn, b->name, an, a->name, a->facts.iommu_group);
 				return RESULT_SKIP;
@@ -1222,9 +1218,7 @@ static enum result run_one(const struct scenario *sc, const char *name,
 		out_diag(out, "%s", sc->description);
 	for (size_t i = 0; i < sc->ndevices; i++) {
 		struct test_device *d = rc.objs[sc->devices[i].sym].dev;
-		char what[96];
-
-		char group[24] = "";
+		char what[96], group[24] = "";
 
 		d->ops->describe(d, what, sizeof(what));
 		if (d->facts.iommu_group >= 0)
