@@ -215,6 +215,10 @@ struct run_ctx {
 int rt_map_add(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length, uint8_t *va, int name);
 void rt_map_remove(struct run_ctx *rc, int ioas, uint64_t iova, uint64_t length);
 void rt_map_remove_named(struct run_ctx *rc, int name);
+/* The first entry (gone or not, as asked) of IOAS ioas whose range holds [iova, iova + len), or
+ * NULL */
+const struct rt_mapping *rt_map_at(const struct run_ctx *rc, int ioas, uint64_t iova, uint64_t len,
+				   bool gone);
 
 void step_fail(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_skip(struct run_ctx *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -430,24 +430,32 @@ int rt_attach_ioas(const struct run_ctx *rc, int sym, uint32_t *ioas_id, bool *n
 	return ioas >= 0 ? 0 : -ENOENT;
 }
 
+const struct rt_mapping *rt_map_at(const struct run_ctx *rc, int ioas, uint64_t iova, uint64_t len,
+				   bool gone)
+{
+	for (size_t i = 0; i < rc->nmaps; i++) {
+		const struct rt_mapping *m = &rc->maps[i];
+
+		if (m->gone == gone && m->ioas == ioas && iova >= m->iova && iova - m->iova + len <= m->length)
+			return m;
+	}
+	return NULL;
+}
+
 /* iova_resolver for emulated engines: the buffer memory the device's domain maps at iova */
 static int resolve_iova(void *ctx, const struct test_device *d, uint64_t iova, uint64_t len,
 			bool gone, uint8_t **va)
 {
 	const struct run_ctx *rc = ctx;
 	int ioas = d->attached >= 0 ? ioas_of(rc, d->attached) : -1;
+	const struct rt_mapping *m = ioas >= 0 ? rt_map_at(rc, ioas, iova, len, gone) : NULL;
 
-	for (size_t i = 0; ioas >= 0 && i < rc->nmaps; i++) {
-		const struct rt_mapping *m = &rc->maps[i];
-
-		if (m->gone == gone && m->ioas == ioas && iova >= m->iova && iova - m->iova + len <= m->length) {
-			if (!m->va)
-				return -EFAULT; /* a dma-buf: memory the tool does not own */
-			*va = m->va + (iova - m->iova);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (!m)
+		return -ENOENT;
+	if (!m->va)
+		return -EFAULT; /* a dma-buf: memory the tool does not own */
+	*va = m->va + (iova - m->iova);
+	return 0;
 }
 
 /* ---- one step ---- */

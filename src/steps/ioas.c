@@ -557,15 +557,11 @@ static int64_t copy_register(struct run_ctx *rc, int src_ioas, uint64_t src_iova
 	uint64_t done = 0;
 
 	while (done < length) {
-		const struct rt_mapping *m = NULL;
 		uint64_t at = src_iova + done, piece;
+		const struct rt_mapping *m = rt_map_at(rc, src_ioas, at, 1, false);
 		uint8_t *va;
 		int ret;
 
-		for (size_t i = 0; i < rc->nmaps && !m; i++)
-			if (!rc->maps[i].gone && rc->maps[i].ioas == src_ioas && at >= rc->maps[i].iova &&
-			    at - rc->maps[i].iova < rc->maps[i].length)
-				m = &rc->maps[i];
 		if (!m)
 			break;
 		piece = m->length - (at - m->iova);
