@@ -4,6 +4,7 @@
     verdict.py --profile NAME --log SERIAL-LOG [--qemu-rc N] [--timeout S] [--qemu-stderr FILE]
                [--scenarios DIR] [--disk-before IMG --disk-after IMG] [--kselftest]
                [--kselftest-skip REASON] [--log-name NAME] [--entries FILE] [--profiles FILE]
+               [--only KEY[,KEY...]]
                [--known FILE]
     verdict.py --check-markers GUEST-INIT     the entries' markers are the ones guest-init prints
     verdict.py --check-profiles SCENARIO-DIR  every must-pass list is there and names scenarios
@@ -630,6 +631,9 @@ def main():
     ap.add_argument("--disk-before", help="the NVMe scratch image as the host wrote it")
     ap.add_argument("--disk-after", help="the NVMe scratch image after the boot")
     ap.add_argument("--kselftest", action="store_true", help="the kselftest entry too")
+    ap.add_argument("--only", metavar="KEY[,KEY...]",
+                    help="only these entries (their keys in tests/lab/entries), e.g. edu,mock: the guest "
+                         "ran only those (tests/lab/run --entries)")
     ap.add_argument("--kselftest-skip", help="the kselftest entry is SKIP with this reason")
     ap.add_argument("--check-markers", metavar="GUEST-INIT")
     ap.add_argument("--check-profiles", metavar="SCENARIO-DIR")
@@ -638,6 +642,13 @@ def main():
                          "one per line, empty for PROFILE itself: tests/lab/run's KTAP plan")
     a = ap.parse_args()
     entries = load_entries(a.entries)
+    if a.only:
+        keys = a.only.split(",")
+        unknown = [k for k in keys if k not in [e.key for e in entries]]
+        if unknown:
+            ap.error(f"--only: no entry {', '.join(unknown)} in {a.entries} "
+                     f"(entries: {', '.join(e.key for e in entries)})")
+        entries = [e for e in entries if e.key in keys]
     if a.entry_suffixes:
         for e in entries:
             if e.when == "always" or (e.when == "kselftest" and a.kselftest):
