@@ -58,13 +58,15 @@ struct step;
 struct step_ops;
 
 #define EXPECT_ANY_ERROR (-1) /* "expect": "error": any errno (e.g. under fault injection) */
+#define EXPECT_EITHER (-2)    /* "expect": "any": success or any errno (a fail_nth sweep whose
+			       * later steps check that a failure changed nothing) */
 
 struct step {
 	const struct step_ops *ops; /* NULL for a repeat or stream block */
 	char *path;                 /* JSON path, "steps[2].steps[0]" */
 	char *label;                /* name in the results */
 	int expect;                 /* 0 = must succeed, else the positive errno it must fail with,
-				     * or EXPECT_ANY_ERROR */
+				     * EXPECT_ANY_ERROR or EXPECT_EITHER */
 	unsigned int fail_nth;      /* run with /proc/thread-self/fail-nth armed at this count (0: no) */
 	bool plain;                 /* a verb with no "fail_nth" that must succeed (set at load):
 				     * the runner's one-call path */

@@ -238,6 +238,20 @@ static int declare_steps(struct load_ctx *lc, json_t *steps, const char *prefix,
 static int parse_steps(struct load_ctx *lc, json_t *arr, const char *prefix, struct step **out,
 		       size_t *nout);
 
+/* "expect": "any": the step may succeed or fail, so it can neither name nor destroy an object
+ * (the lifetime check at load time could not tell which) */
+static int check_either(struct load_ctx *lc, const struct step *st, const char *step_path)
+{
+	for (size_t a = 0; st->ops->args[a].name; a++) {
+		const struct arg_def *d = &st->ops->args[a];
+
+		if ((st->given & (1ull << a)) && (d->type == ARG_NEW || (d->type == ARG_REF && d->kills)))
+			return load_error(lc, step_path, "\"expect\": \"any\": a step that may or may not "
+					  "succeed can neither create nor destroy an object (\"%s\")", d->name);
+	}
+	return 0;
+}
+
 static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct step *st)
 {
 	static const char *const skip[] = { "op", "expect", "label", "fail_nth", NULL };
@@ -291,9 +305,11 @@ static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct
 		const char *e = json_is_string(v) ? json_string_value(v) : NULL;
 
 		if (!e)
-			return load_error(lc, step_path, "\"expect\" must be \"ok\", \"error\" or an errno name");
+			return load_error(lc, step_path, "\"expect\" must be \"ok\", \"error\", \"any\" or an errno name");
 		if (!strcmp(e, "error")) {
 			st->expect = EXPECT_ANY_ERROR;
+		} else if (!strcmp(e, "any")) {
+			st->expect = EXPECT_EITHER;
 		} else if (strcmp(e, "ok")) {
 			st->expect = errno_from_name(e);
 			if (!st->expect)
@@ -312,6 +328,8 @@ static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct
 					  st->ops->name);
 		st->fail_nth = (unsigned int)json_integer_value(v);
 	}
+	if (st->expect == EXPECT_EITHER && !st->fail_nth)
+		return load_error(lc, step_path, "\"expect\": \"any\" only with \"fail_nth\" (a fault-injection sweep)");
 	st->args = calloc(1, st->ops->args_size ? st->ops->args_size : 1);
 	if (!st->args)
 		return -ENOMEM;
@@ -319,6 +337,8 @@ static int parse_step(struct load_ctx *lc, json_t *obj, const char *path, struct
 	ret = args_parse(lc, st, obj, skip);
 	if (!ret && st->ops->validate)
 		ret = st->ops->validate(lc, st);
+	if (!ret && st->expect == EXPECT_EITHER)
+		ret = check_either(lc, st, step_path);
 	lc->step_path = NULL;
 	return ret;
 }

@@ -27,7 +27,7 @@ static int sim_use(struct load_ctx *lc, struct sim *s, const struct step *st, in
 	enum obj_kind k = lc->sc->syms[sym].kind;
 	char path[300];
 
-	if (!(k & OBJ_LIFETIME) || s->live[sym] || st->expect)
+	if (!(k & OBJ_LIFETIME) || s->live[sym] || (st->expect && st->expect != EXPECT_EITHER))
 		return 0;
 	snprintf(path, sizeof(path), "%s (%s): \"%s\"", st->path, st->ops->name, what);
 	if (s->killed_at[sym])
