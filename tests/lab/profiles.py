@@ -32,8 +32,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PATH = os.path.join(HERE, "profiles.json")
 KNOWN_PATH = os.path.join(HERE, "known-limitations.json")
 
-ARCHES = ("x86_64", "arm64")
+ARCHES = ("x86_64", "arm64", "riscv64")  # tests/lab/arches.sh
 FLAGS = ("iort-canwbs",)
+# "qemu_from": where the profile's QEMU comes from, when not the host's own (tests/lab/setup-host)
+QEMU_FROM = ("trixie-backports",)
 # key -> (type, required)
 FIELDS = {
     "name": (str, True),
@@ -41,6 +43,7 @@ FIELDS = {
     "qemu": (str, True),
     "cmdline": (str, True),
     "flags": (list, True),
+    "qemu_from": (str, False),
     "shows": (str, True),
     "cannot": (str, True),
     "must_pass": (dict, True),
@@ -77,6 +80,8 @@ def problems(doc, path=PATH):
         for f in p["flags"]:
             if f not in FLAGS:
                 out.append(f"{where}.flags: unknown flag \"{f}\" (known: {', '.join(FLAGS)})")
+        if "qemu_from" in p and p["qemu_from"] not in QEMU_FROM:
+            out.append(f"{where}.qemu_from: \"{p['qemu_from']}\" is none of {', '.join(QEMU_FROM)}")
         if ";" in p["name"] + p["qemu"]:
             out.append(f"{where}: no \";\" in a name or QEMU arguments (CMake lists)")
         for k, lst in p["must_pass"].items():
@@ -168,7 +173,8 @@ def shell(profiles):
     for p in profiles:
         n = q(p["name"])
         lines += [f"P_ARCH[{n}]={q(p['arch'])}", f"P_QEMU[{n}]={q(p['qemu'])}",
-                  f"P_CMDLINE[{n}]={q(p['cmdline'])}", f"P_FLAGS[{n}]={q(','.join(p['flags']))}"]
+                  f"P_CMDLINE[{n}]={q(p['cmdline'])}", f"P_FLAGS[{n}]={q(','.join(p['flags']))}",
+                  f"P_QEMU_FROM[{n}]={q(p.get('qemu_from', ''))}"]
     return "\n".join(lines)
 
 
@@ -176,7 +182,7 @@ def listing(profiles):
     out = []
     for p in profiles:
         out.append(f"{p['name']} ({p['arch']})")
-        out.append(f"  qemu:    {p['qemu']}")
+        out.append(f"  qemu:    {p['qemu']}" + (f"  (QEMU from {p['qemu_from']})" if p.get("qemu_from") else ""))
         if p["cmdline"]:
             out.append(f"  cmdline: {p['cmdline']}")
         if p["flags"]:
