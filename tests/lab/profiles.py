@@ -9,14 +9,23 @@ limitations (tests/lab/known-limitations.json), read and checked.
     profiles.py list                 what `tests/lab/run --list-profiles` prints
     profiles.py shell                bash assignments for tests/lab/run (P_ALL, P_ARCH[name], ...);
                                      refuses when either file is not well formed
-    profiles.py xfail-args PROFILE   the profile's known limitations as `iommutest run` arguments,
-                                     one a line: --xfail, SCENARIO=REASON (REFERENCE), ...
+    profiles.py xfail-args PROFILE [KERNEL]
+                                     the profile's known limitations (on Linux KERNEL, default
+                                     7.2) as `iommutest run` arguments, one a line: --xfail,
+                                     SCENARIO=REASON (REFERENCE), ...
+    profiles.py kernels              the kernel versions tests/lab/kernels.json describes
 
 known-limitations.json is a list of {"profile", "scenario", "reason", "reference"}: on that
 profile the scenario fails for a known reason (a kernel or QEMU limitation, with an upstream
-reference: a commit subject, a lore link). Each iommutest run in the profile's guest gets
+reference: a commit subject, a lore link), optionally only on one "kernel" (a version of
+kernels.json; without it, on every kernel). Each iommutest run in the profile's guest gets
 `--xfail SCENARIO=REASON (REFERENCE)`, so the scenario is XFAIL (or XPASS once it passes), and
 tests/lab/verdict.py lets such a scenario satisfy must_pass on that profile only.
+
+kernels.json is {"about": [...], "kernels": [{"version", "package", "lacks"}]}: the kernels
+`tests/lab/run --kernel VERSION` is known to build, each with "lacks": {SCENARIO: WHAT}, the
+scenarios that SKIP on that kernel because it has no such uAPI or driver feature (WHAT says which,
+and since when upstream has it): there, and only there, such a must-pass scenario may SKIP.
 
 tests/lab/run reads the profiles through `shell` and `xfail-args`, tests/lab/verdict.py through
 load() and load_known(), and CMake (tests/lab/CMakeLists.txt) reads profiles.json itself with
@@ -31,6 +40,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PATH = os.path.join(HERE, "profiles.json")
 KNOWN_PATH = os.path.join(HERE, "known-limitations.json")
+KERNELS_PATH = os.path.join(HERE, "kernels.json")
+DEFAULT_KERNEL = "7.2"
 
 ARCHES = ("x86_64", "arm64", "riscv64")  # tests/lab/arches.sh
 FLAGS = ("iort-canwbs",)
@@ -90,13 +101,47 @@ def problems(doc, path=PATH):
     return out
 
 
-# key of a known limitation -> what it must be; all four required, nothing else
+# key of a known limitation -> what it must be; all four required, and optionally "kernel"
 KNOWN_FIELDS = {
     "profile": "the profile's name",
     "scenario": "the scenario's \"name\" (no \"=\": iommutest run --xfail SCENARIO=REASON)",
     "reason": "why it fails there",
     "reference": "an upstream reference: a commit subject, a lore or bug link",
 }
+KNOWN_OPTIONAL = {"kernel": "the kernel version it shows on (tests/lab/kernels.json)"}
+
+
+def kernel_problems(doc, path=KERNELS_PATH):
+    """every problem with a parsed kernels.json"""
+    name = os.path.basename(path)
+    if not isinstance(doc, dict) or set(doc) - {"about", "kernels"} or not isinstance(doc.get("kernels"), list):
+        return [f"{name}: (top level): an object with \"about\" (strings) and \"kernels\" (a list)"]
+    out, seen = [], set()
+    for i, k in enumerate(doc["kernels"]):
+        where = f"{name}: kernels[{i}]"
+        if not isinstance(k, dict) or set(k) != {"version", "package", "lacks"}:
+            out.append(f"{where}: an object with exactly \"version\", \"package\" and \"lacks\"")
+            continue
+        if not isinstance(k["version"], str) or not re.fullmatch(r"[0-9]+\.[0-9]+", k["version"]) \
+                or k["version"] in seen:
+            out.append(f"{where}.version: a new version like \"6.12\"")
+        seen.add(k["version"])
+        if not isinstance(k["lacks"], dict) or not all(isinstance(v, str) and v.strip() for v in k["lacks"].values()):
+            out.append(f"{where}.lacks: {{SCENARIO: what the kernel lacks}}")
+    return out
+
+
+def load_kernels(path=KERNELS_PATH):
+    """{version: {"package": ..., "lacks": {scenario: what}}}; SystemExit when not well formed"""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"{os.path.basename(path)}: {e}")
+    errs = kernel_problems(doc, path)
+    if errs:
+        raise SystemExit("\n".join(errs))
+    return {k["version"]: k for k in doc["kernels"]}
 
 
 def known_problems(doc, profile_names, path=KNOWN_PATH):
@@ -110,7 +155,7 @@ def known_problems(doc, profile_names, path=KNOWN_PATH):
         if not isinstance(e, dict):
             out.append(f"{where}: not an object")
             continue
-        shape = [f"{where}: unknown key \"{k}\"" for k in e if k not in KNOWN_FIELDS]
+        shape = [f"{where}: unknown key \"{k}\"" for k in e if k not in KNOWN_FIELDS and k not in KNOWN_OPTIONAL]
         for k, what in KNOWN_FIELDS.items():
             v = e.get(k)
             if not isinstance(v, str) or not v.strip():
@@ -122,9 +167,11 @@ def known_problems(doc, profile_names, path=KNOWN_PATH):
             continue
         if e["profile"] not in profile_names:
             out.append(f"{where}.profile: unknown profile \"{e['profile']}\" (known: {', '.join(profile_names)})")
+        if "kernel" in e and e["kernel"] not in kernel_versions():
+            out.append(f"{where}.kernel: \"{e['kernel']}\" is not in kernels.json ({', '.join(kernel_versions())})")
         if "=" in e["scenario"]:
             out.append(f"{where}.scenario: \"{e['scenario']}\" has a \"=\" (--xfail SCENARIO=REASON splits there)")
-        key = (e["profile"], e["scenario"])
+        key = (e["profile"], e["scenario"], e.get("kernel"))
         if key in seen:
             out.append(f"{where}: {e['scenario']} on {e['profile']} is listed already, at [{seen[key]}]")
         seen.setdefault(key, i)
@@ -145,11 +192,23 @@ def load_known(profile_names, path=KNOWN_PATH):
     return doc
 
 
-def xfail_args(known, profile):
-    """the `iommutest run` arguments for the profile's known limitations"""
+def kernel_versions():
+    try:
+        return list(load_kernels())
+    except SystemExit:
+        return []
+
+
+def applies(e, profile, kernel):
+    """does known limitation E apply to PROFILE on Linux KERNEL?"""
+    return e["profile"] == profile and e.get("kernel", kernel) == kernel
+
+
+def xfail_args(known, profile, kernel=DEFAULT_KERNEL):
+    """the `iommutest run` arguments for the profile's known limitations on that kernel"""
     out = []
     for e in known:
-        if e["profile"] == profile:
+        if applies(e, profile, kernel):
             out += ["--xfail", f"{e['scenario']}={e['reason']} ({e['reference']})"]
     return out
 
@@ -205,26 +264,32 @@ def main(argv):
             errs = known_problems(json.load(f), [p["name"] for p in load()], argv[2])
         print("\n".join(errs))
         return 1 if errs else 0
-    if len(argv) == 3 and argv[1] == "xfail-args":
+    if len(argv) in (3, 4) and argv[1] == "xfail-args":
         names = [p["name"] for p in load()]
         if argv[2] not in names:
             print(f"profiles.py: no profile {argv[2]}", file=sys.stderr)
             return 2
-        for a in xfail_args(load_known(names), argv[2]):
+        for a in xfail_args(load_known(names), argv[2], argv[3] if len(argv) == 4 else DEFAULT_KERNEL):
             print(a)
         return 0
-    if len(argv) != 2 or argv[1] not in ("check", "names", "list", "shell"):
+    if len(argv) != 2 or argv[1] not in ("check", "names", "list", "shell", "kernels"):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     if argv[1] == "check":
         with open(PATH, encoding="utf-8") as f:
             errs = problems(json.load(f))
         if not errs:
+            with open(KERNELS_PATH, encoding="utf-8") as f:
+                errs = kernel_problems(json.load(f))
+        if not errs:
             with open(KNOWN_PATH, encoding="utf-8") as f:
                 errs = known_problems(json.load(f), [p["name"] for p in load()])
         for e in errs:
             print(e)
         return 1 if errs else 0
+    if argv[1] == "kernels":
+        print("\n".join(load_kernels()))
+        return 0
     profiles = load()
     if argv[1] == "names":
         print("\n".join(p["name"] for p in profiles))

@@ -5,7 +5,7 @@
                [--scenarios DIR] [--disk-before IMG --disk-after IMG] [--kselftest]
                [--kselftest-skip REASON] [--log-name NAME] [--entries FILE] [--profiles FILE]
                [--only KEY[,KEY...]]
-               [--known FILE]
+               [--known FILE] [--kernel VERSION]
     verdict.py --check-markers GUEST-INIT     the entries' markers are the ones guest-init prints
     verdict.py --check-profiles SCENARIO-DIR  every must-pass list is there and names scenarios
 
@@ -21,7 +21,8 @@ tests/lab/run totals). Before the first entry: the guest's "@@LAB INFO" facts as
 tests/lab/entries); the must-pass lists are the profile's "must_pass": {KEY: [...]} in
 tests/lab/profiles.json, the known limitations tests/lab/known-limitations.json (both through
 tests/lab/profiles.py): an XFAIL or XPASS scenario satisfies must_pass only where that file lists
-it for the profile. Standard library only.
+it for the profile (on that kernel), and a SKIP satisfies it only where tests/lab/kernels.json
+says the kernel (--kernel, default 7.2) lacks what the scenario needs. Standard library only.
 """
 
 import argparse
@@ -312,7 +313,9 @@ class Verdict:
         self.profile = profiles.get(args.profile, {"flags": [], "must_pass": {}})
         # the profile's known limitations: {scenario: reason (reference)}
         self.known = {k["scenario"]: f"{k['reason']} ({k['reference']})" for k in known
-                      if k["profile"] == args.profile}
+                      if profiles_file.applies(k, args.profile, args.kernel)}
+        # what this kernel lacks: {scenario: what} (tests/lab/kernels.json)
+        self.lacks = profiles_file.load_kernels().get(args.kernel, {}).get("lacks", {})
         with open(args.log, encoding="utf-8", errors="replace", newline="") as f:  # CRs as they are
             self.boot = Boot(f.read(), args.qemu_rc)
         self.log = args.log_name or args.log
@@ -516,7 +519,7 @@ class Verdict:
                 bad.append(f"{w} (no result)")
             elif not r.ok:
                 bad.append(f"{w} (not ok)")
-            elif r.directive == "SKIP":
+            elif r.directive == "SKIP" and w not in self.lacks:
                 bad.append(f"{w} (SKIP: {r.reason})")
             elif r.directive in ("XFAIL", "XPASS") and w not in self.known:
                 bad.append(f"{w} ({r.directive}, not a known limitation of {self.a.profile} "
@@ -622,6 +625,8 @@ def main():
     ap.add_argument("--known", default=profiles_file.KNOWN_PATH,
                     help="the known limitations (default tests/lab/known-limitations.json)")
     ap.add_argument("--profile")
+    ap.add_argument("--kernel", default=profiles_file.DEFAULT_KERNEL,
+                    help="the guest's kernel version (tests/lab/kernels.json: what it lacks may SKIP)")
     ap.add_argument("--log", help="the serial log of the boot")
     ap.add_argument("--log-name", help="how reasons name the serial log (default: --log)")
     ap.add_argument("--qemu-rc", type=int, default=0)
