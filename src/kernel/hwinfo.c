@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * IOMMU_GET_HW_INFO decoders: the registers each driver reports and their fields by the names
- * the architecture specifications use (Arm SMMUv3 IDR0-5/IIDR/AIDR, Intel VT-d CAP/ECAP).
+ * the architecture specifications use (Arm SMMUv3 IDR0-5/IIDR/AIDR, Intel VT-d CAP/ECAP, AMD
+ * IOMMU EFR/EFR2).
  */
 #include <errno.h>
 #include <string.h>
@@ -134,8 +135,63 @@ static const struct hw_field vtd_fields[] = {
 	F("RPS", 1, 49, 49, "RID-PASID"),
 };
 
-/* struct iommu_hw_info_amd: efr, efr2 (u64) */
+/*
+ * struct iommu_hw_info_amd: efr, efr2 (u64). Linux 7.2's amd_iommufd_hw_info()
+ * (drivers/iommu/amd/iommufd.c, built only with CONFIG_AMD_IOMMU_IOMMUFD: without it the driver
+ * has no hw_info op and GET_HW_INFO says type NONE) copies the globals amd_iommu_efr/efr2 as
+ * they are, no bit masked: the uAPI's "VMM-allowed list" is advice to the VMM. Those globals are
+ * the IVHD type 11h/40h EFR images when the IVRS IVinfo has EFRSup (else MMIO 0030h/01A0h), ANDed
+ * over all IOMMUs when they differ (init.c get_global_efr()), so one value for every device.
+ * Field names: the AMD I/O Virtualization Technology (IOMMU) Specification (48882), MMIO Offset
+ * 0030h and 01A0h; bits the kernel uses agree with amd_iommu_types.h FEATURE_*.
+ */
 static const struct hw_reg amd_regs[] = { { "EFR", 0, 8 }, { "EFR2", 8, 8 } };
+static const struct hw_field amd_fields[] = {
+	F("PREFSUP", 0, 0, 0, "prefetch IOMMU pages command"),
+	F("PPRSUP", 0, 1, 1, "peripheral page requests (PRI)"),
+	F("XTSUP", 0, 2, 2, "x2APIC interrupt remapping"),
+	F("NXSUP", 0, 3, 3, "no-execute protection"),
+	F("GTSUP", 0, 4, 4, "guest (v2) page tables"),
+	F("GAPPISUP", 0, 5, 5, "guest APIC physical processor interrupt"),
+	F("IASUP", 0, 6, 6, "INVALIDATE_IOMMU_ALL command"),
+	F("GASUP", 0, 7, 7, "guest virtual APIC"),
+	F("HESUP", 0, 8, 8, "hardware error registers"),
+	F("PCSUP", 0, 9, 9, "performance counters"),
+	F("HATS", 0, 10, 11, "host page-table levels (0=4 1=5 2=6, 3 = no host translation)"),
+	F("GATS", 0, 12, 13, "guest page-table levels (0=4 1=5)"),
+	F("GLXSUP", 0, 14, 15, "guest CR3 root table levels"),
+	F("SMIFSUP", 0, 16, 17, "SMI filter"),
+	F("SMIFRC", 0, 18, 20, "SMI filter register count"),
+	F("GAMSUP", 0, 21, 23, "guest virtual APIC modes (1 = vAPIC)"),
+	F("DUALPPRLOGSUP", 0, 24, 25, "dual PPR logs"),
+	F("DUALEVENTLOGSUP", 0, 28, 29, "dual event logs"),
+	F("SATSSUP", 0, 31, 31, "secure ATS"),
+	F("PASMAX", 0, 32, 36, "PASID bits - 1"),
+	F("USSUP", 0, 37, 37, "user/supervisor page protection"),
+	F("DEVTBLSEGSUP", 0, 38, 39, "device table segments (log2)"),
+	F("PPREARLYOFSUP", 0, 40, 40, "PPR log overflow early warning"),
+	F("PPRAUTORSPSUP", 0, 41, 41, "PPR automatic response"),
+	F("MARCSUP", 0, 42, 43, "memory access routing and control"),
+	F("BLKSTOPMRKSUP", 0, 44, 44, "block StopMark messages"),
+	F("PERFOPTSUP", 0, 45, 45, "performance optimization"),
+	F("MSICAPMMIOSUP", 0, 46, 46, "MSI capability MMIO access"),
+	F("GIOSUP", 0, 48, 48, "guest I/O protection"),
+	F("HASUP", 0, 49, 49, "host access (accessed bit)"),
+	F("EPHSUP", 0, 50, 50, "enhanced PPR handling"),
+	F("ATTRFWSUP", 0, 51, 51, "attribute forward"),
+	F("HDSUP", 0, 52, 52, "host dirty (dirty tracking)"),
+	F("INVIOTLBTYPESUP", 0, 54, 54, "invalidate IOTLB type"),
+	F("VIOMMUSUP", 0, 55, 55, "hardware-virtualized IOMMU"),
+	F("VMGUARDIOSUP", 0, 56, 56, "VM guard I/O"),
+	F("VMTABLESIZE", 0, 57, 60, "VM table size"),
+	F("GAUPDATEDISSUP", 0, 61, 61, "guest APIC update disable"),
+	F("SNPSUP", 0, 63, 63, "SEV-SNP host support"),
+	F("SEVSNPIOSUP", 1, 1, 1, "SEV-TIO (trusted I/O)"),
+	F("GCR3TRPMODE", 1, 3, 3, "GCR3 table root pointer mode (GPA)"),
+	F("SNPAVICSUP", 1, 5, 7, "SNP guest virtual APIC (1 = GAM)"),
+	F("NUMINTREMAPSUP", 1, 8, 9, "interrupts per remapping table (0=512 1=2048)"),
+	F("HTRANGEIGNORE", 1, 11, 11, "HyperTransport address range not reserved"),
+};
 
 /* the IOMMUFD_TEST mock: struct iommu_test_hw_info { u32 flags; u32 test_reg; } */
 static const struct hw_reg selftest_regs[] = { { "FLAGS", 0, 4 }, { "TEST_REG", 4, 4 } };
@@ -147,7 +203,9 @@ static const struct hw_info_decoder decoders[] = {
 	{ .type = IOMMU_HW_INFO_TYPE_INTEL_VTD, .name = "intel_vtd",
 	  .regs = vtd_regs, .nregs = ARRAY_SIZE(vtd_regs),
 	  .fields = vtd_fields, .nfields = ARRAY_SIZE(vtd_fields) },
-	{ .type = 4 /* IOMMU_HW_INFO_TYPE_AMD */, .name = "amd", .regs = amd_regs, .nregs = ARRAY_SIZE(amd_regs) },
+	{ .type = 4 /* IOMMU_HW_INFO_TYPE_AMD */, .name = "amd",
+	  .regs = amd_regs, .nregs = ARRAY_SIZE(amd_regs),
+	  .fields = amd_fields, .nfields = ARRAY_SIZE(amd_fields) },
 	{ .type = 3 /* IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV */, .name = "tegra241_cmdqv" },
 	{ .type = HW_INFO_TYPE_SELFTEST, .name = "selftest",
 	  .regs = selftest_regs, .nregs = ARRAY_SIZE(selftest_regs) },
