@@ -288,12 +288,13 @@ const struct step_ops step_ioas_unmap = {
 struct ioas_iova_ranges_args {
 	int ioas, name;
 	struct iova_arg iova;
-	uint64_t length, bits_min;
+	uint64_t length, bits_min, bits_max;
 	bool allowed;
 };
 
 enum ioas_iova_ranges_arg {
-	RANGES_IOAS, RANGES_IOVA, RANGES_LENGTH, RANGES_ALLOWED, RANGES_NAME, RANGES_BITS_MIN, RANGES_NARGS
+	RANGES_IOAS, RANGES_IOVA, RANGES_LENGTH, RANGES_ALLOWED, RANGES_NAME, RANGES_BITS_MIN,
+	RANGES_BITS_MAX, RANGES_NARGS
 };
 
 static const struct arg_def ioas_iova_ranges_argdefs[] = {
@@ -312,6 +313,9 @@ static const struct arg_def ioas_iova_ranges_argdefs[] = {
 	[RANGES_BITS_MIN] = { .name = "aperture_bits_min", .type = ARG_INT, .min = 1, .max = 64,
 	  .off = offsetof(struct ioas_iova_ranges_args, bits_min),
 	  .help = "the last range must end at 2^B - 1, a whole number B of address bits, B at least this (B is shown)" },
+	[RANGES_BITS_MAX] = { .name = "aperture_bits_max", .type = ARG_INT, .min = 1, .max = 63,
+	  .off = offsetof(struct ioas_iova_ranges_args, bits_max),
+	  .help = "the scenario is SKIP when the IOVA space has more bits than this (e.g. 63: steps past its top need a 2^B within 64 bits)" },
 	[RANGES_NARGS] = { .name = NULL },
 };
 
@@ -323,7 +327,8 @@ static unsigned int aperture_bits(uint64_t top)
 	return (top & (top + 1)) ? 0 : (unsigned int)__builtin_ctzll(top + 1);
 }
 
-/* the top of the IOVA space: a diagnostic, and checked against aperture_bits_min when given */
+/* the top of the IOVA space: a diagnostic, and checked against aperture_bits_min when given; a
+ * SKIP past aperture_bits_max */
 static void aperture_check(struct run_ctx *rc, const struct step *st, const struct iova_range *r,
 			   size_t n)
 {
@@ -333,6 +338,11 @@ static void aperture_check(struct run_ctx *rc, const struct step *st, const stru
 	if (bits)
 		step_note(rc, "%s: the last usable IOVA is 0x%llx = 2^%u - 1: a %u-bit IOVA space", st->path,
 			  (unsigned long long)r[n - 1].last, bits, bits);
+	if (arg_given_at(st, RANGES_BITS_MAX) && bits > a->bits_max) {
+		step_skip(rc, "the IOVA space has %u bits (more than %llu): nothing this scenario checks lies past its top",
+			  bits, (unsigned long long)a->bits_max);
+		return;
+	}
 	if (!arg_given_at(st, RANGES_BITS_MIN))
 		return;
 	if (!n)
@@ -382,8 +392,10 @@ static int ioas_iova_ranges_run(struct run_ctx *rc, const struct step *st)
 	for (size_t i = 0; i < n; i++)
 		step_note(rc, "  [0x%llx, 0x%llx]", (unsigned long long)r[i].start,
 			  (unsigned long long)r[i].last);
-	if (a->name >= 0 || arg_given_at(st, RANGES_BITS_MIN))
+	if (a->name >= 0 || arg_given_at(st, RANGES_BITS_MIN) || arg_given_at(st, RANGES_BITS_MAX))
 		aperture_check(rc, st, r, n);
+	if (rc->verdict != VERDICT_NONE)
+		goto out;
 	if (a->name >= 0) {
 		ret = ranges_keep(rc, a->name, r, n);
 		if (ret)
