@@ -21,8 +21,11 @@ set(CMAKE_FIND_ROOT_PATH "${IOMMUTEST_RISCV64_SYSROOT}")
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
+# -static for every program (the unit tests too, which CMake builds with the rest): trixie's shared
+# libraries need GLIBC_2.38 symbol versions bookworm's cross glibc cannot give, and the riscv64
+# guest has no shared libraries anyway
 set(CMAKE_EXE_LINKER_FLAGS_INIT
-    "-L${IOMMUTEST_RISCV64_SYSROOT}/lib/riscv64-linux-gnu -L${IOMMUTEST_RISCV64_SYSROOT}/usr/lib/riscv64-linux-gnu")
+    "-static -L${IOMMUTEST_RISCV64_SYSROOT}/lib/riscv64-linux-gnu -L${IOMMUTEST_RISCV64_SYSROOT}/usr/lib/riscv64-linux-gnu")
 # glibc 2.38 headers route strtol, strtoll, strtoul, sscanf and fscanf to new __isoc23_* entry
 # points, which trixie's libjansson.a, libnl-3.a and libcap.a call and bookworm's cross glibc 2.36
 # lacks. Linking trixie's glibc instead is not possible with bookworm's binutils 2.40 (its ld
