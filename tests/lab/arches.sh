@@ -35,7 +35,7 @@ lab_arch() {
 		# Debian's riscv64 port is official from trixie on: the sysroot comes from trixie
 		A_KARCH=riscv A_CROSS=riscv64-linux-gnu- A_IMAGE=arch/riscv/boot/Image A_DEB=riscv64
 		A_TRIPLET=riscv64-linux-gnu A_QEMU=qemu-system-riscv64 A_CONSOLE=ttyS0 A_MEM=1024M
-		A_SYSROOT=$cache/sysroot-riscv64 A_BUSYBOX=$cache/sysroot-riscv64/bin/busybox
+		A_SYSROOT=$cache/sysroot-riscv64 A_BUSYBOX=$cache/sysroot-riscv64/usr/bin/busybox
 		A_SYSROOT_SUITE=trixie A_TOOLCHAIN=cmake/toolchain-riscv64.cmake
 		A_HOST_PKGS="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
 	*) return 1 ;;
