@@ -2,7 +2,8 @@
 /*
  * The kernel log as a witness: read /dev/kmsg and recognise the fault reports the IOMMU drivers
  * print (Intel VT-d's "DMAR: [DMA Write ...] Request device ...", Arm SMMUv3's "event: NAME
- * client: ...", AMD-Vi's "Event logged [IO_PAGE_FAULT ...]"), in the formats of Linux 7.2.
+ * client: ...", AMD-Vi's "Event logged [IO_PAGE_FAULT ...]", virtio-iommu's "page fault from EP
+ * N at ...", the RISC-V IOMMU's "Fault CAUSE devid: ..."), in the formats of Linux 7.2.
  */
 #pragma once
 
@@ -10,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum iommu_fault_source { FAULT_SRC_VTD, FAULT_SRC_SMMUV3, FAULT_SRC_AMD_VI };
+enum iommu_fault_source {
+	FAULT_SRC_VTD, FAULT_SRC_SMMUV3, FAULT_SRC_AMD_VI, FAULT_SRC_VIRTIO, FAULT_SRC_RISCV,
+};
 
 struct iommu_fault {
 	enum iommu_fault_source source;
@@ -19,7 +22,8 @@ struct iommu_fault {
 	bool has_iova;
 	bool write;      /* the request was a write (valid when has_dir) */
 	bool has_dir;
-	char reason[96]; /* "F_TRANSLATION", "C_BAD_STE", "IO_PAGE_FAULT", "fault reason 0x5b SM: ..." */
+	char reason[96]; /* "F_TRANSLATION", "C_BAD_STE", "IO_PAGE_FAULT", "fault reason 0x5b SM: ...",
+			  * "page fault" (virtio-iommu), "cause 15 Write/AMO page fault" (RISC-V) */
 	uint64_t seq;    /* the /dev/kmsg sequence number; 0 for a line without a record header */
 	uint64_t usec;   /* its /dev/kmsg timestamp (microseconds since boot); 0 without a header */
 };
@@ -32,7 +36,7 @@ struct iommu_fault {
  * the kernel prints it on the next line, which kmsg_read_faults() joins to the fault.
  */
 int kmsg_parse_fault(const char *line, struct iommu_fault *f);
-/* "vt-d", "smmuv3", "amd-vi" */
+/* "vt-d", "smmuv3", "amd-vi", "virtio-iommu", "riscv-iommu"; "?" past the last */
 const char *iommu_fault_source_name(enum iommu_fault_source s);
 /* "smmuv3 F_TRANSLATION 0000:00:02.0 write iova 0x1200000"; unknown parts are left out */
 void iommu_fault_describe(const struct iommu_fault *f, char *buf, size_t len);

@@ -3,7 +3,8 @@
  * IOMMU fault reports in the kernel log. Each driver prints a fault as one line, in the formats
  * of Linux 7.2 (the printk calls are quoted above each parser); a few lines around them matter
  * too: the SMMUv3 access line that says the direction, AMD-Vi's device line after "Device not
- * attached", and the ratelimit notices that say how many reports were not printed.
+ * attached", and the ratelimit notices that say how many reports were not printed. virtio-iommu
+ * and the RISC-V IOMMU name the device by a number, not a PCI address (see take_rid()).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -35,7 +36,8 @@ struct log_line {
 
 /* the functions whose ratelimit guards a fault printer: "dmar_fault: 17 callbacks suppressed" */
 static const char *const fault_printers[] = {
-	"dmar_fault", "arm_smmu_dump_event", "amd_iommu_report_page_fault", NULL,
+	"dmar_fault", "arm_smmu_dump_event", "amd_iommu_report_page_fault", "viommu_fault_handler",
+	"riscv_iommu_fault", NULL,
 };
 
 /* the AMD-Vi events that report a device's request; the others are the IOMMU's own errors */
@@ -44,6 +46,7 @@ static const char *const amd_request_faults[] = { "IO_PAGE_FAULT", "ILLEGAL_DEV_
 
 static const char *const source_names[] = {
 	[FAULT_SRC_VTD] = "vt-d", [FAULT_SRC_SMMUV3] = "smmuv3", [FAULT_SRC_AMD_VI] = "amd-vi",
+	[FAULT_SRC_VIRTIO] = "virtio-iommu", [FAULT_SRC_RISCV] = "riscv-iommu",
 };
 
 const char *iommu_fault_source_name(enum iommu_fault_source s)
@@ -94,6 +97,26 @@ static void take_device(const char *s, size_t len, struct iommu_fault *f)
 	name[len] = '\0';
 	if (pci_bdf_normalize(name, f->device, sizeof(f->device)))
 		f->device[0] = '\0';
+}
+
+/*
+ * A PCI requester ID (bus << 8 | devfn) as f's device "0000:BB:DD.F"; "" for a number wider than
+ * 16 bits. virtio-iommu's endpoint IDs and the RISC-V IOMMU's device_ids are whatever the firmware
+ * maps each RID to (ACPI VIOT / RIMT, the device tree's iommu-map). QEMU maps them one to one
+ * (its VIOT on x86 q35; the iommu-map it writes on arm64 and riscv64 virt, identity but for the
+ * IOMMU's own RID), segment 0, so there the number is the RID. A platform that maps them
+ * otherwise (an offset, a segment in bits 16 and up) makes the number name some other RID: mostly
+ * no device of the scenario, so the report is not attributed and counts as missed (a "fault":
+ * true step fails); only a map that sends one device under test onto another's RID would count
+ * its faults for the other. The map itself (/sys/firmware/devicetree/.../iommu-map, the ACPI
+ * VIOT or RIMT table) is not read: the identity is assumed.
+ */
+static void take_rid(uint64_t rid, struct iommu_fault *f)
+{
+	f->device[0] = '\0';
+	if (rid <= 0xffff)
+		snprintf(f->device, sizeof(f->device), "0000:%02x:%02x.%x", (unsigned int)(rid >> 8),
+			 (unsigned int)(rid >> 3) & 0x1f, (unsigned int)rid & 7);
 }
 
 /*
@@ -384,8 +407,169 @@ static bool parse_amd_vi(const char *msg, struct log_line *out)
 	return true;
 }
 
+/* past a dev_printk prefix "DRIVER DEVICE: " whose DRIVER is one of drivers, or NULL */
+static const char *after_dev_prefix(const char *msg, const char *const *drivers)
+{
+	size_t len = strcspn(msg, " ");
+	char driver[24];
+	const char *p;
+
+	if (!msg[len] || len >= sizeof(driver))
+		return NULL;
+	memcpy(driver, msg, len);
+	driver[len] = '\0';
+	if (string_list_find(drivers, driver) < 0)
+		return NULL;
+	p = msg + len + 1;
+	len = strcspn(p, " ");
+	return len > 1 && p[len - 1] == ':' && p[len] == ' ' ? p + len + 1 : NULL;
+}
+
+/*
+ * drivers/iommu/virtio-iommu.c viommu_fault_handler(), dev_err_ratelimited(viommu->dev) so
+ * "virtio_iommu virtioN: " first:
+ *   "%s fault from EP %u at %#llx [%s%s%s]"  with VIRTIO_IOMMU_FAULT_F_ADDRESS
+ *   "%s fault from EP %u"                     without
+ * %s first is "page", "domain" or "unknown" (the fault's reason); the brackets hold "R", "W", "X"
+ * for the flags VIRTIO_IOMMU_FAULT_F_READ, _WRITE, _EXEC, each or none: QEMU sets R or W only on
+ * a permission fault, so an unmapped IOVA prints "[]". EP is the endpoint ID: a RID (take_rid()).
+ * %#llx prints 0 as "0".
+ */
+static const char *const virtio_drivers[] = { "virtio_iommu", NULL };
+static const char *const virtio_reasons[] = { "page", "domain", "unknown", NULL };
+
+static bool parse_virtio(const char *msg, struct log_line *out)
+{
+	struct iommu_fault *f = &out->fault;
+	const char *p = after_dev_prefix(msg, virtio_drivers);
+	const char *end = p ? strstr(p, " fault from EP ") : NULL;
+	bool read, write, exec;
+	char reason[16];
+	uint64_t ep;
+
+	if (!end || (size_t)(end - p) >= sizeof(reason))
+		return false;
+	memcpy(reason, p, (size_t)(end - p));
+	reason[end - p] = '\0';
+	if (string_list_find(virtio_reasons, reason) < 0)
+		return false;
+	p = end + strlen(" fault from EP ");
+	if (!take_number(&p, 10, &ep))
+		return false;
+	if (*p) {
+		p = after(p, " at ");
+		if (!p || !take_number(&p, 16, &f->iova) || !(p = after(p, " [")))
+			return false;
+		read = *p == 'R';
+		p += read;
+		write = *p == 'W';
+		p += write;
+		exec = *p == 'X'; /* a read for execute */
+		p += exec;
+		if (strcmp(p, "]"))
+			return false;
+		f->has_iova = true;
+		/* none, or both a read and a write: the report gives no one direction */
+		f->has_dir = (read || exec) != write;
+		f->write = f->has_dir && write;
+	}
+	snprintf(f->reason, sizeof(f->reason), "%s fault", reason);
+	take_rid(ep, f);
+	f->source = FAULT_SRC_VIRTIO;
+	out->kind = LINE_FAULT;
+	return true;
+}
+
+/*
+ * drivers/iommu/riscv/iommu.c riscv_iommu_fault(), for a fault-queue record whose CAUSE is not 0,
+ * dev_warn_ratelimited(iommu->dev) so "DRIVER DEVICE: " first ("iommu_pci 0000:00:01.0: " for
+ * QEMU's riscv-iommu-pci, "riscv,iommu 3010000.iommu: " for the platform device):
+ *   "Fault %d devid: 0x%x iotval: %llx iotval2: %llx"
+ * %d is the CAUSE, devid the record's DID (a RID for PCI: take_rid()), iotval in hex without 0x.
+ * The causes are the specification's table (iommu-bits.h RISCV_IOMMU_FQ_CAUSE_*). The line leaves
+ * out the record's TTYP; by the specification iotval is the IOVA when TTYP is a transaction with
+ * one, a PCIe message's code for a message and cause-defined without a transaction (then DID
+ * is 0). So iotval is taken as the IOVA only for the causes that are faults of an address's
+ * translation or access (below 256); the device only for causes a device's request raises.
+ */
+static const char *const riscv_drivers[] = { "iommu_pci", "riscv,iommu", NULL };
+enum riscv_dir { RV_NONE, RV_READ, RV_WRITE };
+
+static const struct riscv_cause {
+	uint16_t code;
+	uint8_t dir;     /* a read (also for execute) or a write/AMO, when the cause says so */
+	bool no_device;  /* may come with no transaction (DID 0): the IOMMU's own */
+	const char *name;
+} riscv_causes[] = {
+	{ 1, RV_READ, false, "Instruction access fault" },
+	{ 4, RV_READ, false, "Read address misaligned" },
+	{ 5, RV_READ, false, "Read access fault" },
+	{ 6, RV_WRITE, false, "Write/AMO address misaligned" },
+	{ 7, RV_WRITE, false, "Write/AMO access fault" },
+	{ 12, RV_READ, false, "Instruction page fault" },
+	{ 13, RV_READ, false, "Read page fault" },
+	{ 15, RV_WRITE, false, "Write/AMO page fault" },
+	{ 20, RV_READ, false, "Instruction guest page fault" },
+	{ 21, RV_READ, false, "Read guest-page fault" },
+	{ 23, RV_WRITE, false, "Write/AMO guest-page fault" },
+	{ 256, RV_NONE, false, "All inbound transactions disallowed" },
+	{ 257, RV_NONE, false, "DDT entry load access fault" },
+	{ 258, RV_NONE, false, "DDT entry not valid" },
+	{ 259, RV_NONE, false, "DDT entry misconfigured" },
+	{ 260, RV_NONE, false, "Transaction type disallowed" },
+	{ 261, RV_NONE, false, "MSI PTE load access fault" },
+	{ 262, RV_NONE, false, "MSI PTE not valid" },
+	{ 263, RV_NONE, false, "MSI PTE misconfigured" },
+	{ 264, RV_NONE, false, "MRIF access fault" },
+	{ 265, RV_NONE, false, "PDT entry load access fault" },
+	{ 266, RV_NONE, false, "PDT entry not valid" },
+	{ 267, RV_NONE, false, "PDT entry misconfigured" },
+	{ 268, RV_NONE, false, "DDT data corruption" },
+	{ 269, RV_NONE, false, "PDT data corruption" },
+	{ 270, RV_NONE, false, "MSI PT data corruption" },
+	{ 271, RV_NONE, false, "MSI MRIF data corruption" },
+	{ 272, RV_NONE, true, "Internal data path error" },
+	{ 273, RV_NONE, true, "IOMMU MSI write access fault" },
+	{ 274, RV_NONE, false, "First/second-stage PT data corruption" },
+};
+#define RISCV_CAUSE_ADDRESS_MAX 255 /* the causes up to here: iotval is the IOVA */
+
+static bool parse_riscv(const char *msg, struct log_line *out)
+{
+	struct iommu_fault *f = &out->fault;
+	const char *p = after_dev_prefix(msg, riscv_drivers);
+	const struct riscv_cause *c = NULL;
+	uint64_t cause, devid, iotval, iotval2;
+
+	if (!p || !(p = after(p, "Fault ")) || !take_number(&p, 10, &cause) || !cause ||
+	    !(p = after(p, " devid: 0x")) || !take_number(&p, 16, &devid) ||
+	    !(p = after(p, " iotval: ")) || !take_number(&p, 16, &iotval) ||
+	    !(p = after(p, " iotval2: ")) || !take_number(&p, 16, &iotval2) || *p)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(riscv_causes); i++)
+		if (riscv_causes[i].code == cause)
+			c = &riscv_causes[i];
+	if (c)
+		snprintf(f->reason, sizeof(f->reason), "cause %" PRIu64 " %s", cause, c->name);
+	else /* reserved or custom: nothing known of it but the number */
+		snprintf(f->reason, sizeof(f->reason), "cause %" PRIu64, cause);
+	if (c && !c->no_device)
+		take_rid(devid, f);
+	if (c && cause <= RISCV_CAUSE_ADDRESS_MAX) {
+		f->iova = iotval;
+		f->has_iova = true;
+	}
+	if (c && c->dir != RV_NONE) {
+		f->has_dir = true;
+		f->write = c->dir == RV_WRITE;
+	}
+	f->source = FAULT_SRC_RISCV;
+	out->kind = LINE_FAULT;
+	return true;
+}
+
 static bool (*const line_parsers[])(const char *msg, struct log_line *out) = {
-	parse_suppressed, parse_vtd, parse_smmuv3, parse_amd_vi,
+	parse_suppressed, parse_vtd, parse_smmuv3, parse_amd_vi, parse_virtio, parse_riscv,
 };
 
 /* what line says; only its first line counts (a record's dictionary lines follow it) */
