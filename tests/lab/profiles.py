@@ -14,6 +14,7 @@ limitations (tests/lab/known-limitations.json), read and checked.
                                      7.2) as `iommutest run` arguments, one a line: --xfail,
                                      SCENARIO=REASON (REFERENCE), ...
     profiles.py kernels              the kernel versions tests/lab/kernels.json describes
+    profiles.py unsupported KERNEL   "PROFILE WHY" per profile that kernel cannot run
 
 known-limitations.json is a list of {"profile", "scenario", "reason", "reference"}: on that
 profile the scenario fails for a known reason (a kernel or QEMU limitation, with an upstream
@@ -22,10 +23,12 @@ kernels.json; without it, on every kernel). Each iommutest run in the profile's 
 `--xfail SCENARIO=REASON (REFERENCE)`, so the scenario is XFAIL (or XPASS once it passes), and
 tests/lab/verdict.py lets such a scenario satisfy must_pass on that profile only.
 
-kernels.json is {"about": [...], "kernels": [{"version", "package", "lacks"}]}: the kernels
-`tests/lab/run --kernel VERSION` is known to build, each with "lacks": {SCENARIO: WHAT}, the
-scenarios that SKIP on that kernel because it has no such uAPI or driver feature (WHAT says which,
-and since when upstream has it): there, and only there, such a must-pass scenario may SKIP.
+kernels.json is {"about": [...], "kernels": [{"version", "package", "lacks", "unsupported"}]}:
+the kernels `tests/lab/run --kernel VERSION` is known to build, each with "lacks": {SCENARIO:
+WHAT}, the scenarios that SKIP on that kernel because it has no such uAPI or driver feature (WHAT
+says which, and since when upstream has it): there, and only there, such a must-pass scenario may
+SKIP; and "unsupported": {PROFILE: WHY}, the profiles that cannot boot that kernel at all (no
+driver for their IOMMU): tests/lab/run reports their entries SKIP with WHY and builds nothing.
 
 tests/lab/run reads the profiles through `shell` and `xfail-args`, tests/lab/verdict.py through
 load() and load_known(), and CMake (tests/lab/CMakeLists.txt) reads profiles.json itself with
@@ -119,8 +122,8 @@ def kernel_problems(doc, path=KERNELS_PATH):
     out, seen = [], set()
     for i, k in enumerate(doc["kernels"]):
         where = f"{name}: kernels[{i}]"
-        if not isinstance(k, dict) or set(k) != {"version", "package", "lacks"}:
-            out.append(f"{where}: an object with exactly \"version\", \"package\" and \"lacks\"")
+        if not isinstance(k, dict) or set(k) != {"version", "package", "lacks", "unsupported"}:
+            out.append(f"{where}: an object with exactly \"version\", \"package\", \"lacks\" and \"unsupported\"")
             continue
         if not isinstance(k["version"], str) or not re.fullmatch(r"[0-9]+\.[0-9]+", k["version"]) \
                 or k["version"] in seen:
@@ -128,6 +131,9 @@ def kernel_problems(doc, path=KERNELS_PATH):
         seen.add(k["version"])
         if not isinstance(k["lacks"], dict) or not all(isinstance(v, str) and v.strip() for v in k["lacks"].values()):
             out.append(f"{where}.lacks: {{SCENARIO: what the kernel lacks}}")
+        if not isinstance(k["unsupported"], dict) or \
+                not all(isinstance(v, str) and v.strip() for v in k["unsupported"].values()):
+            out.append(f"{where}.unsupported: {{PROFILE: why the kernel cannot run it}}")
     return out
 
 
@@ -271,6 +277,10 @@ def main(argv):
             return 2
         for a in xfail_args(load_known(names), argv[2], argv[3] if len(argv) == 4 else DEFAULT_KERNEL):
             print(a)
+        return 0
+    if len(argv) == 3 and argv[1] == "unsupported":
+        for name, why in load_kernels().get(argv[2], {}).get("unsupported", {}).items():
+            print(f"{name} {why}")
         return 0
     if len(argv) != 2 or argv[1] not in ("check", "names", "list", "shell", "kernels"):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
