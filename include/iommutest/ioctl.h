@@ -26,6 +26,12 @@ struct kernel_backend {
 
 /* Install b (NULL: the running kernel again); returns the one it replaces. Tests only. */
 const struct kernel_backend *kernel_backend_set(const struct kernel_backend *b);
+/*
+ * Changes whenever kernel_backend_set() installs a backend: what a layer probed once of the kernel
+ * (the iommufd features, the mock's op table) is stale when its generation differs. The product
+ * never switches, so it probes once per process; a unit test probes each fake kernel it installs.
+ */
+unsigned int kernel_backend_generation(void);
 /* open /dev/iommu through the current backend: a new fd, or -errno */
 int kernel_open_iommufd(void);
 

@@ -57,13 +57,20 @@ static const struct kernel_backend running_kernel = {
 };
 
 static const struct kernel_backend *backend = &running_kernel;
+static unsigned int backend_generation;
 
 const struct kernel_backend *kernel_backend_set(const struct kernel_backend *b)
 {
 	const struct kernel_backend *old = backend;
 
 	backend = b ? b : &running_kernel;
+	backend_generation++;
 	return old;
+}
+
+unsigned int kernel_backend_generation(void)
+{
+	return backend_generation;
 }
 
 int kernel_open_iommufd(void)

@@ -536,13 +536,15 @@ const char *iommufd_feature_name_at(size_t i)
 	return iommufd_feature_names[i];
 }
 
-/* what the kernel offers does not change while we run: probed once per process */
+/* what the kernel offers does not change while we run: probed once per process (per kernel
+ * backend: a unit test installs fake kernels of several versions) */
 static struct iommufd_feature feature_table[ARRAY_SIZE(feature_probes)];
 static bool features_probed;
+static unsigned int features_generation;
 
 size_t iommufd_probe_features(int fd, const struct iommufd_feature **table)
 {
-	if (!features_probed) {
+	if (!features_probed || features_generation != kernel_backend_generation()) {
 		for (size_t i = 0; i < ARRAY_SIZE(feature_probes); i++) {
 			/* big enough for any of these structs; size 0 fields make them invalid */
 			uint64_t zero[16] = { 0 };
@@ -560,6 +562,7 @@ size_t iommufd_probe_features(int fd, const struct iommufd_feature **table)
 			pr_debug("probe %s: %s", feature_probes[i].name, errno_name(ret));
 		}
 		features_probed = true;
+		features_generation = kernel_backend_generation();
 	}
 	*table = feature_table;
 	return ARRAY_SIZE(feature_probes);
