@@ -41,7 +41,9 @@ enum {
 	FAKE_OP_MD_CHECK_MAP = 3,
 	FAKE_OP_MOCK_DOMAIN_REPLACE = 10,
 	FAKE_OP_MOCK_DOMAIN_FLAGS = 12,
+	FAKE_OP_DIRTY = 13,
 	FAKE_OP_TRIGGER_IOPF = 15,
+	FAKE_OP_DEV_CHECK_CACHE = 16,
 	FAKE_OP_DMABUF_GET = 22,
 	FAKE_OP_DMABUF_REVOKE = 23,
 };
@@ -64,6 +66,10 @@ struct fake_test_cmd {
 		struct {
 			uint64_t iova, length, uptr;
 		} check_map;
+		struct {
+			uint32_t flags, pad;
+			uint64_t iova, length, page_size, uptr, out_nr_dirty;
+		} dirty;
 		struct {
 			uint32_t dev_id, pasid, grpid, perm;
 			uint64_t addr;
@@ -125,6 +131,9 @@ struct fake_object {
 	struct fake_areas allowed; /* IOAS: IOMMU_IOAS_ALLOW_IOVAS ranges (iova, length) */
 	bool no_huge_pages;      /* IOAS: IOMMU_OPTION_HUGE_PAGES set to 0 */
 	bool nest_parent;        /* HWPT: allocated with NEST_PARENT */
+	bool dirty_ops;          /* HWPT: allocated with DIRTY_TRACKING */
+	bool dirty_on;           /* HWPT: IOMMU_HWPT_SET_DIRTY_TRACKING enabled it */
+	struct fake_areas dirty; /* HWPT: its dirty IO pages (FAKE_IO_PAGE each) */
 	uint32_t parent;         /* HWPT: its fault queue (0: none); vIOMMU: its NEST_PARENT HWPT;
 				  * HW queue: its vIOMMU */
 	uint32_t index;          /* HW queue: its index on the vIOMMU */
@@ -270,6 +279,7 @@ static void ctx_reset(struct fake_ctx *c)
 	for (size_t i = 0; i < FAKE_MAX_IDS; i++) {
 		areas_free(&c->obj[i].areas);
 		areas_free(&c->obj[i].allowed);
+		areas_free(&c->obj[i].dirty);
 		free(c->obj[i].groups);
 	}
 	areas_free(&c->history);
@@ -302,6 +312,7 @@ static void obj_free(struct fake_ctx *c, uint32_t id)
 {
 	areas_free(&c->obj[id].areas);
 	areas_free(&c->obj[id].allowed);
+	areas_free(&c->obj[id].dirty);
 	if (c->vfio_ioas == id)
 		c->vfio_ioas = 0; /* main.c: destroying the compatibility IOAS clears it */
 	free(c->obj[id].groups);
@@ -954,8 +965,10 @@ static int cmd_ioas_unmap(struct fake_ctx *c, void *arg)
 		return -ENOENT;
 	for (uint32_t i = 1; i < FAKE_MAX_IDS; i++)
 		if (c->obj[i].type == FAKE_HWPT && c->obj[i].ioas_id == cmd->ioas_id &&
-		    !(fake.misbehaviour & FAKE_KERNEL_STALE_UNMAP))
+		    !(fake.misbehaviour & FAKE_KERNEL_STALE_UNMAP)) {
 			areas_remove(&c->obj[i].areas, first, last);
+			areas_remove(&c->obj[i].dirty, first, last); /* the entries held the bits */
+		}
 	cmd->length = bytes;
 	return 0;
 }
@@ -1016,6 +1029,7 @@ static int cmd_hwpt_alloc(struct fake_ctx *c, void *arg)
 	if (ret)
 		return ret;
 	c->obj[cmd->out_hwpt_id].nest_parent = cmd->flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	c->obj[cmd->out_hwpt_id].dirty_ops = cmd->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 	c->obj[cmd->out_hwpt_id].parent = with_fault ? cmd->fault_id : 0;
 	return 0;
 }
@@ -1285,6 +1299,101 @@ err_free_stdev:
 	return ret;
 }
 
+/* ---- dirty tracking: a HWPT's dirty IO pages, marked by the mock's DIRTY op ---- */
+static bool hwpt_dirty_at(const struct fake_object *hwpt, uint64_t io_page)
+{
+	const struct fake_area *a = areas_find(&hwpt->dirty, io_page);
+
+	return a && a->iova == io_page;
+}
+
+/* the IO page at io_page dirty, if the domain maps it; whether it does */
+static bool hwpt_dirty_mark(struct fake_object *hwpt, uint64_t io_page)
+{
+	struct fake_area a = { .iova = io_page, .length = FAKE_IO_PAGE };
+
+	if (!areas_find(&hwpt->areas, io_page))
+		return false;
+	if (!hwpt_dirty_at(hwpt, io_page) && !areas_reserve(&hwpt->dirty, 1))
+		areas_push(&hwpt->dirty, &a);
+	return true;
+}
+
+/* hw_pagetable.c iommufd_hwpt_set_dirty_tracking(), io_pagetable.c iopt_set_dirty_tracking():
+ * enabling starts from a clean snapshot */
+static int cmd_set_dirty_tracking(struct fake_ctx *c, void *arg)
+{
+	struct iommu_hwpt_set_dirty_tracking *cmd = arg;
+	struct fake_object *hwpt;
+
+	if (cmd->flags & ~IOMMU_HWPT_DIRTY_TRACKING_ENABLE)
+		return -EOPNOTSUPP;
+	hwpt = obj_get(c, cmd->hwpt_id, FAKE_HWPT);
+	if (!hwpt)
+		return -ENOENT;
+	if (!hwpt->dirty_ops)
+		return -EOPNOTSUPP;
+	hwpt->dirty_on = cmd->flags & IOMMU_HWPT_DIRTY_TRACKING_ENABLE;
+	if (hwpt->dirty_on)
+		hwpt->dirty.n = 0;
+	return 0;
+}
+
+/* hw_pagetable.c iommufd_hwpt_get_dirty_bitmap(), io_pagetable.c iommufd_check_iova_range() and
+ * iopt_read_and_clear_dirty_data(): the range must be mapped in the IOAS without a gap; each dirty
+ * IO page sets the bit of the page holding it */
+static int cmd_get_dirty_bitmap(struct fake_ctx *c, void *arg)
+{
+	struct iommu_hwpt_get_dirty_bitmap *cmd = arg;
+	uint8_t *bits = (uint8_t *)(uintptr_t)cmd->data;
+	struct fake_object *hwpt, *ioas;
+	uint64_t first, last, align, end;
+	size_t kept = 0;
+
+	if ((cmd->flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	hwpt = obj_get(c, cmd->hwpt_id, FAKE_HWPT);
+	if (!hwpt)
+		return -ENOENT;
+	if (!cmd->length || add_overflows(cmd->iova, cmd->length - 1, &end))
+		return -EOVERFLOW;
+	ioas_limits(c, hwpt->ioas_id, &first, &last, &align);
+	if (cmd->iova % align || (end + 1) % align || !cmd->page_size ||
+	    cmd->page_size & (cmd->page_size - 1) || cmd->iova % cmd->page_size ||
+	    (end + 1) % cmd->page_size)
+		return -EINVAL;
+	if (!hwpt->dirty_ops)
+		return -EOPNOTSUPP;
+	if (!hwpt->dirty_on || !bits)
+		return -EINVAL;
+	ioas = &c->obj[hwpt->ioas_id];
+	for (uint64_t at = cmd->iova; at <= end;) {
+		const struct fake_area *a = areas_find(&ioas->areas, at);
+
+		if (!a)
+			return -EINVAL; /* iopt_area_contig_done(): a hole */
+		if (area_last(a) >= end)
+			break;
+		at = area_last(a) + 1;
+	}
+	for (size_t i = 0; i < hwpt->dirty.n; i++) {
+		const struct fake_area *d = &hwpt->dirty.v[i];
+		bool in = d->iova >= cmd->iova && d->iova <= end;
+
+		if (in && areas_find(&hwpt->areas, d->iova)) {
+			uint64_t bit = (d->iova - cmd->iova) / cmd->page_size;
+
+			bits[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		}
+		/* read clears, unless NO_CLEAR; a page no longer mapped lost its bit with its entry */
+		if ((!in || (cmd->flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR)) &&
+		    areas_find(&hwpt->areas, d->iova))
+			hwpt->dirty.v[kept++] = *d;
+	}
+	hwpt->dirty.n = kept;
+	return 0;
+}
+
 /* MD_CHECK_MAP: every IO page of the range maps exactly the user memory at uptr */
 static int test_md_check_map(struct fake_ctx *c, struct fake_test_cmd *cmd)
 {
@@ -1304,6 +1413,40 @@ static int test_md_check_map(struct fake_ctx *c, struct fake_test_cmd *cmd)
 		if (!a || a->va + (iova + off - a->iova) != uptr + off)
 			return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * DIRTY: the mock marks pages dirty as device writes would, for every bit set in the bitmap at
+ * uptr: the entry holding each page (the fake: every IO page of it the domain maps), counting
+ * every page asked for.
+ */
+static int test_dirty(struct fake_ctx *c, struct fake_test_cmd *cmd)
+{
+	uint64_t ps = cmd->dirty.page_size, n, count = 0;
+	const uint8_t *bits = (const uint8_t *)(uintptr_t)cmd->dirty.uptr;
+	struct fake_object *hwpt;
+
+	if (!ps || !cmd->dirty.length || cmd->dirty.iova % ps || cmd->dirty.length % ps || !bits)
+		return -EINVAL;
+	n = cmd->dirty.length / ps;
+	if (n > (16ull << 20) * 8)
+		return -EOVERFLOW;
+	hwpt = obj_get(c, cmd->id, FAKE_HWPT);
+	if (!hwpt)
+		return -ENOENT;
+	if (!hwpt->dirty_on)
+		return -EINVAL;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t page = cmd->dirty.iova + i * ps;
+
+		if (!(bits[i / 8] >> (i % 8) & 1))
+			continue;
+		for (uint64_t io = page / FAKE_IO_PAGE * FAKE_IO_PAGE; io < page + ps; io += FAKE_IO_PAGE)
+			hwpt_dirty_mark(hwpt, io);
+		count++;
+	}
+	cmd->dirty.out_nr_dirty = count;
 	return 0;
 }
 
@@ -1409,6 +1552,8 @@ static int cmd_test(struct fake_ctx *c, void *arg)
 		return test_mock_domain(c, cmd);
 	case FAKE_OP_MD_CHECK_MAP:
 		return test_md_check_map(c, cmd);
+	case FAKE_OP_DIRTY:
+		return test_dirty(c, cmd);
 	case FAKE_OP_TRIGGER_IOPF:
 		return test_trigger_iopf(c, cmd);
 	case FAKE_OP_MOCK_DOMAIN_REPLACE:
@@ -1420,8 +1565,13 @@ static int cmd_test(struct fake_ctx *c, void *arg)
 	case FAKE_OP_DMABUF_REVOKE:
 		return test_dmabuf_revoke(c, cmd); /* the layout probe's fd 0 is no dma-buf: EINVAL */
 	default:
-		/* the other ops of the table are not modelled: say so as an unknown op would */
-		return -EOPNOTSUPP;
+		/*
+		 * The other ops of the table are not modelled. An object id naming nothing is ENOENT,
+		 * as the kernel's lookups say (the op-table probe's DEV_CHECK_CACHE of device 0);
+		 * anything else is EOPNOTSUPP, as an unknown op would be.
+		 */
+		return cmd->op == FAKE_OP_DEV_CHECK_CACHE && !obj_get(c, cmd->id, FAKE_DEVICE) ?
+			       -ENOENT : -EOPNOTSUPP;
 	}
 }
 
@@ -1461,6 +1611,12 @@ static const struct fake_cmd fake_cmds[] = {
 #endif
 #ifdef HAVE_IOMMU_GET_HW_INFO
 	{ .nr = IOMMUFD_CMD_GET_HW_INFO, .size = sizeof(struct iommu_hw_info), .run = cmd_get_hw_info },
+#endif
+#ifdef HAVE_IOMMU_DIRTY_TRACKING
+	{ .nr = IOMMUFD_CMD_HWPT_SET_DIRTY_TRACKING, .size = sizeof(struct iommu_hwpt_set_dirty_tracking),
+	  .run = cmd_set_dirty_tracking },
+	{ .nr = IOMMUFD_CMD_HWPT_GET_DIRTY_BITMAP, .size = sizeof(struct iommu_hwpt_get_dirty_bitmap),
+	  .run = cmd_get_dirty_bitmap },
 #endif
 #ifdef HAVE_IOMMU_VIOMMU_ALLOC
 	{ .nr = IOMMUFD_CMD_VIOMMU_ALLOC, .size = sizeof(struct iommu_viommu_alloc), .run = cmd_viommu_alloc },

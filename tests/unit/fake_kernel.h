@@ -3,11 +3,12 @@
  * A fake iommufd for the unit tests, installed under ioctl_call() and iommufd_open() through
  * the kernel_backend seam (include/iommutest/ioctl.h). It models in memory what the runner
  * issues for IOMMUFD_TEST mock devices: the feature probes, IOAS_ALLOC/MAP/UNMAP/IOVA_RANGES,
- * HWPT_ALLOC (with a fault queue), DESTROY, GET_HW_INFO, VIOMMU_ALLOC (the mock's type),
- * HW_QUEUE_ALLOC, FAULT_QUEUE_ALLOC with reads and writes of its fd (read and write through the
- * backend), and IOMMU_TEST_CMD (the 7.2 op table: MOCK_DOMAIN[_FLAGS], MOCK_DOMAIN_REPLACE,
- * MD_CHECK_MAP, TRIGGER_IOPF). Every ioctl it does not model answers ENOTTY, every test
- * op it does not model EOPNOTSUPP: what a kernel without the feature says, so the runner skips.
+ * HWPT_ALLOC (with a fault queue), DESTROY, GET_HW_INFO, HWPT_SET_DIRTY_TRACKING and
+ * GET_DIRTY_BITMAP, VIOMMU_ALLOC (the mock's type), HW_QUEUE_ALLOC, FAULT_QUEUE_ALLOC with reads
+ * and writes of its fd (read and write through the backend), and IOMMU_TEST_CMD (MOCK_DOMAIN
+ * [_FLAGS], MOCK_DOMAIN_REPLACE, MD_CHECK_MAP, DIRTY, TRIGGER_IOPF, DMABUF_GET/REVOKE) of Linux
+ * 7.2. Every ioctl it does not model answers ENOTTY, every test op it does not model
+ * EOPNOTSUPP: what a kernel without the feature says, so the runner skips.
  *
  * Domains are copies of their IOAS's mappings made when the HWPT is created and kept in step by
  * map and unmap, as the kernel's io_pagetable fills its domains; a device's DMA is translated

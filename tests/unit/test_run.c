@@ -139,7 +139,7 @@ static const struct run_case cases[] = {
 	  .engine_misbehaviour = FAKE_ENGINE_FLICKER,
 	  .scenarios = { "dma-fake-faults", "dma-fake-bytes" } },
 	/* buffer backings, IOMMU_IOAS_MAP_FILE, CHANGE_PROCESS, the mock's dma-buf (shipped ones too:
-	 * mock/dmabuf skips on the fake, which has no dirty tracking) */
+	 * mock/dmabuf reads its dma-buf pages back through the fake's dirty tracking) */
 	{ .name = "map-file", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP | FMT_JSON,
 	  .scenarios = { "map-file", "dmabuf", "../scenarios/suite/29-buffer-backings",
 			 "../scenarios/suite/31-change-process", "../scenarios/mock/dmabuf" } },
@@ -164,6 +164,9 @@ static const struct run_case cases[] = {
 	{ .name = "kernel-lie-queues", .devices = { "mock" }, .exit_code = 1, .formats = FMT_KTAP,
 	  .every_scenario_fails = true, .kernel_misbehaviour = FAKE_KERNEL_LIE,
 	  .scenarios = { "iopf", "hw-queue", "../scenarios/mock/iopf", "../scenarios/mock/hw-queue" } },
+	/* dirty tracking on the fake mock: the shipped scenario */
+	{ .name = "dirty", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP,
+	  .scenarios = { "../scenarios/mock/dirty-tracking" } },
 	/* known limitations: a listed failure is XFAIL, a listed pass XPASS, a listed skip a SKIP;
 	 * none fails the run */
 	{ .name = "xfail", .devices = { "mock" }, .exit_code = 0, .formats = FMT_ALL,
