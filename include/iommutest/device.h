@@ -43,8 +43,9 @@ struct device_ops {
 	const char *opening;
 	/* 0 when this provider serves the -d spec (fills what the spec says into d), -ENOENT when not */
 	int (*claim)(const char *spec, struct test_device *d);
-	/* Optional: 0 when the running kernel offers this provider, else -errno and *why. */
-	int (*available)(int iommufd, const char **why);
+	/* Optional: 0 when the running kernel offers this provider and the device as claimed (its
+	 * spec or slot filled d), else -errno and *why. */
+	int (*available)(const struct test_device *d, int iommufd, const char **why);
 	/* Open (vfio) or plug (mock) the device and bind it to iommufd: fills d->dev_id, d->facts. */
 	int (*open)(struct test_device *d, int iommufd);
 	/* Undo open; the device is detached by it. Must cope with a partial open. */

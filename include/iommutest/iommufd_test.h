@@ -2,8 +2,10 @@
 /*
  * The IOMMUFD_TEST mock (CONFIG_IOMMUFD_TEST): IOMMU_TEST_CMD on /dev/iommu. Its op numbers are
  * kernel-internal and change between versions, so the layer identifies the running kernel's
- * op table by probing before it issues anything, and answers -EOPNOTSUPP for an op it cannot
- * place. Every function returns 0 or -errno.
+ * op table by probing before it issues anything (the tables of Linux 7.2 and 6.12 are known).
+ * An op that table lacks answers -ENOTTY, as an ioctl the kernel does not know would (the step
+ * SKIPs, whatever it expected); any op on an unknown table -EOPNOTSUPP. Every function returns 0
+ * or -errno.
  */
 #pragma once
 
@@ -37,6 +39,11 @@ enum mock_op {
 int mock_probe(int iommufd, const char **why);
 /* Whether op is available (after mock_probe). */
 bool mock_has(int iommufd, enum mock_op op);
+/*
+ * 0 when the running kernel's mock plugs devices with dev_flags (MOCK_DEV_FLAG_*: 6.12's has no
+ * PASID-capable ones); else -EOPNOTSUPP and *why (when why is not NULL) says what is missing.
+ */
+int mock_dev_flags_supported(int iommufd, uint32_t dev_flags, const char **why);
 
 struct mock_ids {
 	uint32_t stdev_id; /* the selftest device object (destroy it to unplug) */
@@ -62,7 +69,11 @@ int mock_pasid_check(int iommufd, uint32_t stdev_id, uint32_t pasid, uint32_t hw
  */
 int mock_trigger_iopf(int iommufd, uint32_t dev_id, uint32_t pasid, uint32_t grpid, uint32_t perm,
 		      uint64_t addr);
-/* Mark the pages whose bits are set in bitmap dirty in the mock domain; *nr_dirty = how many. */
+/*
+ * Mark the pages whose bits are set in bitmap dirty in the mock domain; *nr_dirty = how many.
+ * On 6.12 the request goes out in the mock's IO pages (half a CPU page): a page_size smaller than
+ * that is -EOPNOTSUPP there, and only mapped pages are counted.
+ */
 int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
 		   uint64_t page_size, const uint64_t *bitmap, uint64_t *nr_dirty);
 /*

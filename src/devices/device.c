@@ -56,7 +56,7 @@ int device_open(struct test_device *d, int iommufd, const char *spec, uint32_t s
 		return -ENODEV;
 	}
 	if (d->ops->available) {
-		ret = d->ops->available(iommufd, unavailable);
+		ret = d->ops->available(d, iommufd, unavailable);
 		if (ret)
 			return ret;
 	}

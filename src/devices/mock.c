@@ -47,6 +47,12 @@ static int mock_dev_claim(const char *spec, struct test_device *d)
 	return mock_spec_parse(spec, &d->mock_flags) ? -ENOENT : 0;
 }
 
+/* the kernel's mock is there and plugs devices with the flags asked for (6.12's: no PASID) */
+static int mock_dev_available(const struct test_device *d, int iommufd, const char **why)
+{
+	return mock_dev_flags_supported(iommufd, d->mock_flags, why);
+}
+
 static int mock_dev_open(struct test_device *d, int iommufd)
 {
 	struct hw_info_result hw;
@@ -120,7 +126,7 @@ const struct device_ops mock_device_ops = {
 	.title = mock_dev_title,
 	.opening = "plugging the mock device",
 	.claim = mock_dev_claim,
-	.available = mock_probe,
+	.available = mock_dev_available,
 	.open = mock_dev_open,
 	.close = mock_dev_close,
 	.attach = mock_dev_attach,

@@ -9,7 +9,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/iommufd.h>
 
@@ -19,6 +22,7 @@
 #include "iommutest/util.h"
 
 #define IOMMU_TEST_CMD_NR 0xa0 /* IOMMUFD_CMD_BASE + 32 */
+#define MOCK_DIRTY_MAX_BITS ((16ull << 20) * 8) /* DIRTY refuses more pages (EOVERFLOW) */
 
 struct mock_cmd {
 	uint32_t size;
@@ -61,13 +65,28 @@ struct mock_cmd {
 
 /*
  * Known op tables, by the number of ops the kernel has (the first number answering
- * EOPNOTSUPP is count + 1). 0 = absent from that table. Only tables measured on a running
- * kernel go here; anything else is reported as unknown and the mock steps SKIP.
+ * EOPNOTSUPP is count + 1). 0 = absent from that table. Each is read from the kernel's
+ * drivers/iommu/iommufd/iommufd_test.h and selftest.c of that version; the 7.2 table is also
+ * measured on a running kernel. Anything else is reported as unknown and the mock steps SKIP.
+ *
+ * The command layout above is the same in both: the header, the members we use at the same
+ * offsets with the same meaning (MOCK_DOMAIN_FLAGS' dev_flags, MOCK_DOMAIN_REPLACE's pt_id,
+ * MD_CHECK_MAP's iova/length/uptr, DIRTY's flags/iova/length/page_size/uptr/out_nr_dirty,
+ * TRIGGER_IOPF's dev_id/pasid/grpid/perm/addr), a 48-byte union (DIRTY is the largest member in
+ * both) and the trailing marker: 72 bytes. What differs is which ops exist and how some behave.
  */
 struct mock_layout {
 	unsigned int count;
 	const char *kernel;
 	uint32_t op[MOCK_OP_COUNT];
+	uint32_t dev_flags; /* the MOCK_DEV_FLAG_* its MOCK_DOMAIN_FLAGS takes (others: EINVAL) */
+	/*
+	 * DIRTY looks each page up as iova / page_size in a table indexed by the mock's IO page
+	 * (half a CPU page): only page_size = that IO page marks the pages asked for, and it counts
+	 * the IO pages it found mapped. 7.2 marks the page table entry holding each page and counts
+	 * every page asked for.
+	 */
+	bool dirty_io_pages;
 };
 
 static const struct mock_layout layouts[] = {
@@ -78,12 +97,25 @@ static const struct mock_layout layouts[] = {
 		[MOCK_OP_DIRTY] = 13, [MOCK_OP_TRIGGER_IOPF] = 15, [MOCK_OP_PASID_ATTACH] = 18,
 		[MOCK_OP_PASID_REPLACE] = 19, [MOCK_OP_PASID_DETACH] = 20,
 		[MOCK_OP_PASID_CHECK_HWPT] = 21, [MOCK_OP_DMABUF_GET] = 22, [MOCK_OP_DMABUF_REVOKE] = 23,
-	  } },
+	  },
+	  .dev_flags = MOCK_DEV_FLAG_NO_DIRTY | MOCK_DEV_FLAG_PASID },
+	/* 6.11 and 6.12 (TRIGGER_IOPF is 6.11's): no PASID ops, no dma-buf, no PASID-capable devices
+	 * (its flag bit 1 is HUGE_IOVA, which the tool does not use) */
+	{ .count = 15, .kernel = "6.12",
+	  .op = {
+		[MOCK_OP_MOCK_DOMAIN] = 2, [MOCK_OP_MD_CHECK_MAP] = 3,
+		[MOCK_OP_MOCK_DOMAIN_REPLACE] = 10, [MOCK_OP_MOCK_DOMAIN_FLAGS] = 12,
+		[MOCK_OP_DIRTY] = 13, [MOCK_OP_TRIGGER_IOPF] = 15,
+	  },
+	  .dev_flags = MOCK_DEV_FLAG_NO_DIRTY, .dirty_io_pages = true },
 };
 
+/* what was probed, for the kernel backend of generation probed_gen (the product has one) */
 static const struct mock_layout *layout;
 static int probed_err = 1; /* 1 = not probed */
+static unsigned int probed_gen;
 static const char *probed_why;
+static char flags_why[160];
 
 static int test_cmd(int fd, struct mock_cmd *cmd)
 {
@@ -102,12 +134,22 @@ static int op_exists(int fd, uint32_t nr)
 
 int mock_probe(int iommufd, const char **why)
 {
-	if (probed_err != 1)
+	const struct mock_layout *match = NULL;
+	unsigned int matches = 0;
+
+	if (probed_err != 1 && probed_gen == kernel_backend_generation())
 		goto out;
+	probed_gen = kernel_backend_generation();
+	layout = NULL;
 	probed_err = -EOPNOTSUPP;
 	/*
-	 * Only each candidate table's last op and the number past it are issued, zero-filled: the
-	 * last op of the known table (7.2: DMABUF_REVOKE) rejects fd 0 without side effects.
+	 * Only each candidate table's last op and the number past it are issued, zero-filled, and
+	 * all of them, so a kernel is named only when exactly one table fits it. Ops are numbered
+	 * from 1 without gaps and only ever appended, so a kernel with N ops fits the table of N ops
+	 * alone: one between 6.12 and 7.2 (16 to 22 ops) fits neither and is unknown. Every op
+	 * issued rejects its zeros without side effects on the kernels that have it: 15 is
+	 * TRIGGER_IOPF (device 0: ENOENT), 16 DEV_CHECK_CACHE (device 0: ENOENT), 23 DMABUF_REVOKE
+	 * (fd 0 is no dma-buf); 24 exists on no kernel known here.
 	 */
 	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++) {
 		int last = op_exists(iommufd, layouts[i].count);
@@ -118,13 +160,18 @@ int mock_probe(int iommufd, const char **why)
 			goto out;
 		}
 		if (last == 1 && beyond == 0) {
-			layout = &layouts[i];
-			probed_err = 0;
-			pr_debug("IOMMUFD_TEST op table of %u ops (kernel %s)", layout->count, layout->kernel);
-			goto out;
+			match = &layouts[i];
+			matches++;
 		}
 	}
-	probed_why = "the kernel's IOMMUFD_TEST op table is not one this build knows";
+	if (matches != 1) {
+		probed_why = matches ? "the kernel's IOMMUFD_TEST op table fits more than one this build knows" :
+				       "the kernel's IOMMUFD_TEST op table is not one this build knows";
+		goto out;
+	}
+	layout = match;
+	probed_err = 0;
+	pr_debug("IOMMUFD_TEST op table of %u ops (kernel %s)", layout->count, layout->kernel);
 out:
 	if (why)
 		*why = probed_why;
@@ -136,11 +183,38 @@ bool mock_has(int iommufd, enum mock_op op)
 	return !mock_probe(iommufd, NULL) && layout->op[op];
 }
 
-/* op's result (a new fd for DMABUF_GET, else 0), or -errno */
+int mock_dev_flags_supported(int iommufd, uint32_t dev_flags, const char **why)
+{
+	uint32_t missing;
+	int ret = mock_probe(iommufd, why);
+
+	if (ret)
+		return ret;
+	missing = dev_flags & ~layout->dev_flags;
+	if (!missing)
+		return 0;
+	snprintf(flags_why, sizeof(flags_why),
+		 "the IOMMUFD_TEST mock of this kernel (the op table of Linux %s) plugs no device with %s",
+		 layout->kernel, missing & MOCK_DEV_FLAG_PASID ? "MOCK_FLAGS_DEVICE_PASID (no PASID support)" :
+		 missing & MOCK_DEV_FLAG_NO_DIRTY ? "MOCK_FLAGS_DEVICE_NO_DIRTY" : "these flags");
+	if (why)
+		*why = flags_why;
+	return -EOPNOTSUPP;
+}
+
+/*
+ * op's result (a new fd for DMABUF_GET, else 0), or -errno: -ENOTTY when the kernel's table has
+ * no such op (as for an ioctl it does not know: nothing it does can be judged), -EOPNOTSUPP when
+ * its table is unknown
+ */
 static int mock_op_value(int fd, enum mock_op op, struct mock_cmd *cmd)
 {
-	if (!mock_has(fd, op))
-		return -EOPNOTSUPP;
+	int ret = mock_probe(fd, NULL);
+
+	if (ret)
+		return ret;
+	if (!layout->op[op])
+		return -ENOTTY;
 	cmd->op = layout->op[op];
 	cmd->size = sizeof(*cmd);
 	return ioctl_call_value(fd, _IO(IOMMUFD_TYPE, IOMMU_TEST_CMD_NR), "IOMMU_TEST_CMD", cmd,
@@ -157,8 +231,10 @@ static int mock_op(int fd, enum mock_op op, struct mock_cmd *cmd)
 int mock_device_create(int iommufd, uint32_t pt_id, uint32_t dev_flags, struct mock_ids *out)
 {
 	struct mock_cmd cmd = { .id = pt_id, .create.dev_flags = dev_flags };
-	int ret = mock_op(iommufd, dev_flags ? MOCK_OP_MOCK_DOMAIN_FLAGS : MOCK_OP_MOCK_DOMAIN, &cmd);
+	int ret = mock_dev_flags_supported(iommufd, dev_flags, NULL);
 
+	if (!ret)
+		ret = mock_op(iommufd, dev_flags ? MOCK_OP_MOCK_DOMAIN_FLAGS : MOCK_OP_MOCK_DOMAIN, &cmd);
 	if (ret)
 		return ret;
 	*out = (struct mock_ids){
@@ -229,6 +305,38 @@ int mock_trigger_iopf(int iommufd, uint32_t dev_id, uint32_t pasid, uint32_t grp
 	return mock_op(iommufd, MOCK_OP_TRIGGER_IOPF, &cmd);
 }
 
+/*
+ * The same request in the mock's IO pages, for a table with dirty_io_pages: every IO page of each
+ * page asked for, *io_bitmap (malloc'ed) in place of bitmap, *per = IO pages per page. A page
+ * smaller than the IO page cannot be marked there (-EOPNOTSUPP); a misaligned range is left as
+ * asked, for the kernel to refuse.
+ */
+static int dirty_in_io_pages(struct mock_cmd *cmd, const uint64_t *bitmap, uint64_t **io_bitmap,
+			     uint64_t *per)
+{
+	uint64_t io = (uint64_t)sysconf(_SC_PAGESIZE) / 2, npages, *bm;
+
+	*per = 1;
+	if (cmd->dirty.page_size % io)
+		return -EOPNOTSUPP;
+	if (cmd->dirty.iova % cmd->dirty.page_size || cmd->dirty.length % cmd->dirty.page_size)
+		return 0;
+	if (cmd->dirty.length / io > MOCK_DIRTY_MAX_BITS)
+		return -EOVERFLOW;
+	npages = cmd->dirty.length / cmd->dirty.page_size;
+	*per = cmd->dirty.page_size / io;
+	bm = calloc((cmd->dirty.length / io + 63) / 64, sizeof(*bm));
+	if (!bm)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < npages; i++)
+		for (uint64_t k = 0; bitmap[i / 64] >> (i % 64) & 1 && k < *per; k++)
+			bm[(i * *per + k) / 64] |= 1ull << ((i * *per + k) % 64);
+	cmd->dirty.page_size = io;
+	cmd->dirty.uptr = (uintptr_t)bm;
+	*io_bitmap = bm;
+	return 0;
+}
+
 int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length,
 		   uint64_t page_size, const uint64_t *bitmap, uint64_t *nr_dirty)
 {
@@ -237,10 +345,17 @@ int mock_set_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova, uint64_t length
 		.dirty = { .iova = iova, .length = length, .page_size = page_size,
 			   .uptr = (uintptr_t)bitmap },
 	};
-	int ret = mock_op(iommufd, MOCK_OP_DIRTY, &cmd);
+	uint64_t *io_bitmap = NULL, per = 1;
+	int ret = 0;
 
+	if (!mock_probe(iommufd, NULL) && layout->dirty_io_pages)
+		ret = dirty_in_io_pages(&cmd, bitmap, &io_bitmap, &per);
+	if (!ret)
+		ret = mock_op(iommufd, MOCK_OP_DIRTY, &cmd);
+	free(io_bitmap);
+	/* in pages asked for: a table counting IO pages found every IO page of each mapped one */
 	if (!ret && nr_dirty)
-		*nr_dirty = cmd.dirty.out_nr_dirty;
+		*nr_dirty = cmd.dirty.out_nr_dirty / per;
 	return ret;
 }
 

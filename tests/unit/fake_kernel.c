@@ -33,9 +33,11 @@
 #define FAKE_MAX_PASID_LOG2 20
 #define FAKE_SELFTEST_REGVAL 0xdeadbeefu
 
-/* IOMMU_TEST_CMD: the 7.2 op table has 23 ops; only these are modelled */
+/* IOMMU_TEST_CMD: the 7.2 op table has 23 ops, 6.12's the first 15 of them; only these are
+ * modelled */
 #define FAKE_TEST_CMD_NR 0xa0
-#define FAKE_TEST_OPS 23
+#define FAKE_TEST_OPS_7_2 23
+#define FAKE_TEST_OPS_6_12 15
 enum {
 	FAKE_OP_MOCK_DOMAIN = 2,
 	FAKE_OP_MD_CHECK_MAP = 3,
@@ -164,10 +166,24 @@ struct fake_ctx {
 
 static struct fake_kernel {
 	unsigned int misbehaviour;
+	enum fake_kernel_linux linux_version;
 	const struct kernel_backend *saved;
 	bool installed;
 	struct fake_ctx ctx[FAKE_MAX_CONTEXTS];
 } fake;
+
+/* the uAPI and mock of Linux 6.12 (whatever its op count) */
+static bool linux_6_12(void)
+{
+	return fake.linux_version != FAKE_LINUX_7_2;
+}
+
+/* the number of ops of IOMMU_TEST_CMD */
+static uint32_t test_ops(void)
+{
+	return fake.linux_version == FAKE_LINUX_7_2 ? FAKE_TEST_OPS_7_2 :
+	       fake.linux_version == FAKE_LINUX_6_12 ? FAKE_TEST_OPS_6_12 : 17;
+}
 
 /* ---- mapping lists ---- */
 static int areas_reserve(struct fake_areas *l, size_t more)
@@ -1000,8 +1016,10 @@ static int cmd_ioas_iova_ranges(struct fake_ctx *c, void *arg)
 #ifdef HAVE_IOMMU_HWPT_ALLOC
 static int cmd_hwpt_alloc(struct fake_ctx *c, void *arg)
 {
+	/* IOMMU_HWPT_ALLOC_PASID is 7.2's (6.12: EOPNOTSUPP, as any unknown flag) */
 	const uint32_t known = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
-			       IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_FAULT_ID_VALID;
+			       IOMMU_HWPT_FAULT_ID_VALID |
+			       (linux_6_12() ? 0 : IOMMU_HWPT_ALLOC_PASID);
 	struct iommu_hwpt_alloc *cmd = arg;
 	struct fake_object *dev = obj_get(c, cmd->dev_id, FAKE_DEVICE);
 	struct fake_object *pt = obj_get(c, cmd->pt_id, FAKE_ANY);
@@ -1255,7 +1273,8 @@ static int cmd_get_hw_info(struct fake_ctx *c, void *arg)
 	cmd->out_data_type = HW_INFO_TYPE_SELFTEST;
 #ifdef HAVE_IOMMU_HW_INFO_CAPS
 	cmd->out_max_pasid_log2 = dev_flags & MOCK_DEV_FLAG_PASID ? FAKE_MAX_PASID_LOG2 : 0;
-	cmd->out_capabilities = IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED |
+	/* 6.12 knows no ATS_NOT_SUPPORTED (7.2 sets it for every device not PCI) */
+	cmd->out_capabilities = (linux_6_12() ? 0 : IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED) |
 				(dev_flags & MOCK_DEV_FLAG_NO_DIRTY ? 0 : IOMMU_HW_CAP_DIRTY_TRACKING);
 #else
 	(void)dev_flags;
@@ -1267,7 +1286,9 @@ static int cmd_get_hw_info(struct fake_ctx *c, void *arg)
 /* MOCK_DOMAIN[_FLAGS]: a selftest object, its iommufd device, its RID attached to cmd->id */
 static int test_mock_domain(struct fake_ctx *c, struct fake_test_cmd *cmd)
 {
-	const uint32_t known = MOCK_DEV_FLAG_NO_DIRTY | MOCK_DEV_FLAG_PASID;
+	/* 6.12's bit 1 is HUGE_IOVA (not modelled), its mock has no PASID devices */
+	const uint32_t known = MOCK_DEV_FLAG_NO_DIRTY |
+			       (linux_6_12() ? 0 : MOCK_DEV_FLAG_PASID);
 	uint32_t flags = cmd->op == FAKE_OP_MOCK_DOMAIN_FLAGS ? cmd->mock_domain.dev_flags : 0;
 	uint32_t stdev_id, idev_id, pt_id = cmd->id;
 	int ret;
@@ -1418,8 +1439,10 @@ static int test_md_check_map(struct fake_ctx *c, struct fake_test_cmd *cmd)
 
 /*
  * DIRTY: the mock marks pages dirty as device writes would, for every bit set in the bitmap at
- * uptr: the entry holding each page (the fake: every IO page of it the domain maps), counting
- * every page asked for.
+ * uptr. 7.2 marks the entry holding each page (the fake: every IO page of it the domain maps) and
+ * counts every page asked for. 6.12 looks each page up as iova / page_size in its table of IO
+ * pages (selftest.c xa_load(&mock->pfns, cur / page_size)): only a page_size of one IO page marks
+ * the page asked for, and it counts the IO pages it found mapped.
  */
 static int test_dirty(struct fake_ctx *c, struct fake_test_cmd *cmd)
 {
@@ -1442,6 +1465,10 @@ static int test_dirty(struct fake_ctx *c, struct fake_test_cmd *cmd)
 
 		if (!(bits[i / 8] >> (i % 8) & 1))
 			continue;
+		if (linux_6_12()) {
+			count += hwpt_dirty_mark(hwpt, page / ps * FAKE_IO_PAGE);
+			continue;
+		}
 		for (uint64_t io = page / FAKE_IO_PAGE * FAKE_IO_PAGE; io < page + ps; io += FAKE_IO_PAGE)
 			hwpt_dirty_mark(hwpt, io);
 		count++;
@@ -1581,6 +1608,7 @@ struct fake_cmd {
 	size_t size;         /* the smallest valid argument */
 	int (*run)(struct fake_ctx *c, void *arg);
 	bool lies;           /* FAKE_KERNEL_LIE turns its failures into 0 */
+	bool after_6_12;     /* Linux 6.12 does not know it: ENOTTY there */
 };
 
 static const struct fake_cmd fake_cmds[] = {
@@ -1593,11 +1621,11 @@ static const struct fake_cmd fake_cmds[] = {
 	  .lies = true },
 #ifdef HAVE_IOMMU_IOAS_MAP_FILE
 	{ .nr = IOMMUFD_CMD_IOAS_MAP_FILE, .size = sizeof(struct iommu_ioas_map_file), .run = cmd_ioas_map_file,
-	  .lies = true },
+	  .lies = true, .after_6_12 = true },
 #endif
 #ifdef HAVE_IOMMU_IOAS_CHANGE_PROCESS
 	{ .nr = IOMMUFD_CMD_IOAS_CHANGE_PROCESS, .size = sizeof(struct iommu_ioas_change_process),
-	  .run = cmd_ioas_change_process },
+	  .run = cmd_ioas_change_process, .after_6_12 = true },
 #endif
 	{ .nr = IOMMUFD_CMD_IOAS_COPY, .size = sizeof(struct iommu_ioas_copy), .run = cmd_ioas_copy, .lies = true },
 	{ .nr = IOMMUFD_CMD_IOAS_ALLOW_IOVAS, .size = sizeof(struct iommu_ioas_allow_iovas),
@@ -1619,7 +1647,8 @@ static const struct fake_cmd fake_cmds[] = {
 	  .run = cmd_get_dirty_bitmap },
 #endif
 #ifdef HAVE_IOMMU_VIOMMU_ALLOC
-	{ .nr = IOMMUFD_CMD_VIOMMU_ALLOC, .size = sizeof(struct iommu_viommu_alloc), .run = cmd_viommu_alloc },
+	{ .nr = IOMMUFD_CMD_VIOMMU_ALLOC, .size = sizeof(struct iommu_viommu_alloc), .run = cmd_viommu_alloc,
+	  .after_6_12 = true },
 #endif
 #ifdef HAVE_IOMMU_FAULT_QUEUE_ALLOC
 	{ .nr = IOMMUFD_CMD_FAULT_QUEUE_ALLOC, .size = sizeof(struct iommu_fault_alloc),
@@ -1627,7 +1656,7 @@ static const struct fake_cmd fake_cmds[] = {
 #endif
 #ifdef HAVE_IOMMU_HW_QUEUE_ALLOC
 	{ .nr = IOMMUFD_CMD_HW_QUEUE_ALLOC, .size = sizeof(struct iommu_hw_queue_alloc),
-	  .run = cmd_hw_queue_alloc },
+	  .run = cmd_hw_queue_alloc, .after_6_12 = true },
 #endif
 	{ .nr = FAKE_TEST_CMD_NR, .size = sizeof(struct fake_test_cmd), .run = cmd_test },
 };
@@ -1644,14 +1673,14 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	for (size_t i = 0; i < ARRAY_SIZE(fake_cmds); i++) {
 		const struct fake_cmd *fc = &fake_cmds[i];
 
-		if (fc->nr != _IOC_NR(req))
+		if (fc->nr != _IOC_NR(req) || (fc->after_6_12 && linux_6_12()))
 			continue;
 		if (size < fc->size)
 			return -EINVAL; /* what every feature probe (size 0) gets */
 		if (fc->nr == FAKE_TEST_CMD_NR) {
 			uint32_t op = ((struct fake_test_cmd *)arg)->op;
 
-			if (!op || op > FAKE_TEST_OPS)
+			if (!op || op > test_ops())
 				return -EOPNOTSUPP;
 		}
 		ret = fc->run(c, arg);
@@ -1688,7 +1717,7 @@ static const struct kernel_backend fake_backend = {
 	.write = fake_write,
 };
 
-void fake_kernel_install(unsigned int misbehaviours)
+void fake_kernel_install(unsigned int misbehaviours, enum fake_kernel_linux linux_version)
 {
 	if (!fake.installed) {
 		for (size_t i = 0; i < FAKE_MAX_CONTEXTS; i++)
@@ -1697,6 +1726,7 @@ void fake_kernel_install(unsigned int misbehaviours)
 		fake.installed = true;
 	}
 	fake.misbehaviour = misbehaviours;
+	fake.linux_version = linux_version;
 }
 
 void fake_kernel_uninstall(void)
@@ -1708,6 +1738,7 @@ void fake_kernel_uninstall(void)
 	kernel_backend_set(fake.saved);
 	fake.installed = false;
 	fake.misbehaviour = 0;
+	fake.linux_version = FAKE_LINUX_7_2;
 }
 
 int fake_kernel_dma_translate(int fd, uint32_t idev_id, uint64_t iova, uint64_t len, bool write,

@@ -6,9 +6,10 @@
  * HWPT_ALLOC (with a fault queue), DESTROY, GET_HW_INFO, HWPT_SET_DIRTY_TRACKING and
  * GET_DIRTY_BITMAP, VIOMMU_ALLOC (the mock's type), HW_QUEUE_ALLOC, FAULT_QUEUE_ALLOC with reads
  * and writes of its fd (read and write through the backend), and IOMMU_TEST_CMD (MOCK_DOMAIN
- * [_FLAGS], MOCK_DOMAIN_REPLACE, MD_CHECK_MAP, DIRTY, TRIGGER_IOPF, DMABUF_GET/REVOKE) of Linux
- * 7.2. Every ioctl it does not model answers ENOTTY, every test op it does not model
- * EOPNOTSUPP: what a kernel without the feature says, so the runner skips.
+ * [_FLAGS], MOCK_DOMAIN_REPLACE, MD_CHECK_MAP, DIRTY, TRIGGER_IOPF, DMABUF_GET/REVOKE). It is
+ * Linux 7.2, or 6.12 on request (enum fake_kernel_linux). Every ioctl it does not model answers
+ * ENOTTY, every test op it does not model EOPNOTSUPP: what a kernel without the feature says, so
+ * the runner skips.
  *
  * Domains are copies of their IOAS's mappings made when the HWPT is created and kept in step by
  * map and unmap, as the kernel's io_pagetable fills its domains; a device's DMA is translated
@@ -40,8 +41,21 @@ enum fake_kernel_misbehaviour {
 	FAKE_KERNEL_WIDE_RANGES = 1 << 5,
 };
 
-/* Put the fake under the tool, with these misbehaviours (0: an honest kernel). */
-void fake_kernel_install(unsigned int misbehaviours);
+/* Which kernel's uAPI and IOMMUFD_TEST mock the fake is (it is no misbehaviour). */
+enum fake_kernel_linux {
+	FAKE_LINUX_7_2,  /* what the tool is built against */
+	/* Linux 6.12: no IOAS_MAP_FILE, IOAS_CHANGE_PROCESS, VIOMMU_ALLOC or HW_QUEUE_ALLOC (ENOTTY),
+	 * no IOMMU_HWPT_ALLOC_PASID (EOPNOTSUPP), the mock's op table of 15 ops (no PASID or
+	 * dma-buf ops, no PASID-capable devices) and its DIRTY op that finds a page by
+	 * iova / page_size among its IO pages */
+	FAKE_LINUX_6_12,
+	/* 6.12 with a mock of 17 ops, as a kernel between 6.12 and 7.2 has: neither known op table
+	 * fits it */
+	FAKE_LINUX_6_12_MOCK_17,
+};
+
+/* Put the fake under the tool, as that kernel, with these misbehaviours (0: an honest kernel). */
+void fake_kernel_install(unsigned int misbehaviours, enum fake_kernel_linux linux_version);
 /* Give the tool the running kernel back and free every fake object. */
 void fake_kernel_uninstall(void);
 

@@ -44,6 +44,7 @@ struct run_case {
 	const char *scenarios[MAX_SCENARIOS];
 	const char *devices[2];               /* -d */
 	unsigned int kernel_misbehaviour;     /* FAKE_KERNEL_* */
+	enum fake_kernel_linux linux_version; /* the fake kernel's (0: 7.2) */
 	unsigned int engine_misbehaviour;     /* FAKE_ENGINE_* */
 	int exit_code;
 	unsigned int formats;
@@ -167,6 +168,19 @@ static const struct run_case cases[] = {
 	/* dirty tracking on the fake mock: the shipped scenario */
 	{ .name = "dirty", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP,
 	  .scenarios = { "../scenarios/mock/dirty-tracking" } },
+	/* Linux 6.12: what it lacks SKIPs (by probing: ioctls, the mock's op table and device flags,
+	 * HWPT flags), never fails; the mock's DIRTY op is asked in its own IO pages */
+	{ .name = "linux-6-12", .devices = { "mock" }, .exit_code = 0, .formats = FMT_KTAP,
+	  .linux_version = FAKE_LINUX_6_12,
+	  .scenarios = { "dma-mock", "mock-op-absent", "iopf", "hw-queue", "map-file",
+			 "../scenarios/mock/dirty-tracking", "../scenarios/mock/pasid-rules",
+			 "../scenarios/mock/pasid-two-devices", "../scenarios/mock/pasid-incapable",
+			 "../scenarios/mock/iopf", "../scenarios/mock/dmabuf",
+			 "../scenarios/suite/24-ioas-copy", "../scenarios/suite/29-buffer-backings",
+			 "../scenarios/suite/31-change-process" } },
+	/* a mock op table between 6.12's and 7.2's: no guess, the mock SKIPs saying why */
+	{ .name = "linux-mock-unknown", .devices = { "mock" }, .exit_code = 4, .formats = FMT_KTAP,
+	  .linux_version = FAKE_LINUX_6_12_MOCK_17, .scenarios = { "dma-mock", "iopf" } },
 	/* known limitations: a listed failure is XFAIL, a listed pass XPASS, a listed skip a SKIP;
 	 * none fails the run */
 	{ .name = "xfail", .devices = { "mock" }, .exit_code = 0, .formats = FMT_ALL,
@@ -368,7 +382,7 @@ static int run_once(const struct run_case *rc, const char *fmt, unsigned int ker
 		ret = -errno;
 		goto out_free;
 	}
-	fake_kernel_install(kernel);
+	fake_kernel_install(kernel, rc->linux_version);
 	fake_engine_misbehave(engine);
 	ret = run_scenarios(scs, n, &opts, &out);
 	fake_engine_misbehave(0);
