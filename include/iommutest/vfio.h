@@ -16,6 +16,7 @@ struct vfio_pci_dev {
 	uint16_t vendor, device;
 	uint32_t class_code; /* 24-bit PCI class */
 	uint64_t config_offset;
+	int pasid_ops;       /* 0 not probed yet, 1 PASIDs attach, or -errno (see vfio_attach_pt) */
 };
 
 /* Validates a BDF ("0000:00:03.0" or "00:03.0"), normalizing to the domain form. */
@@ -29,7 +30,11 @@ int vfio_pci_open(const char *bdf, struct vfio_pci_dev *vdev);
 void vfio_pci_close(struct vfio_pci_dev *vdev);
 
 int vfio_bind_iommufd(struct vfio_pci_dev *vdev, int iommufd);
-/* pasid < 0: the RID; attaching an attached device/PASID replaces. *pt_id may be updated. */
+/*
+ * pasid < 0: the RID; attaching an attached device/PASID replaces. *pt_id may be updated. A PASID
+ * op is -ENOTTY where the kernel's VFIO has no PASID attach (VFIO_DEVICE_ATTACH_PASID: 6.12 has
+ * none), -EOPNOTSUPP where the device's VFIO driver has none.
+ */
 int vfio_attach_pt(struct vfio_pci_dev *vdev, uint32_t *pt_id, int pasid);
 int vfio_detach_pt(struct vfio_pci_dev *vdev, int pasid);
 

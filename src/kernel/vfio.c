@@ -172,6 +172,39 @@ int vfio_bind_iommufd(struct vfio_pci_dev *vdev, int iommufd)
 	return vfio_read_ids(vdev);
 }
 
+#ifdef HAVE_VFIO_DEVICE_ATTACH_PASID
+/*
+ * Whether this kernel's VFIO attaches PASIDs (VFIO_DEVICE_ATTACH_PASID): 0, -ENOTTY when it
+ * does not (6.12 refuses any flag of ATTACH/DETACH_IOMMUFD_PT with EINVAL, which would read as
+ * the kernel's verdict on the step), -EOPNOTSUPP when the device's VFIO driver has no PASID
+ * ops. Probed once, before the device's first PASID op, by detaching pasid: nothing of this fd
+ * is attached at a PASID yet, and a kernel that knows the flag changes nothing for a PASID
+ * that is not attached.
+ */
+static int vfio_pasid_probe(struct vfio_pci_dev *vdev, uint32_t pasid)
+{
+	struct vfio_device_detach_iommufd_pt detach = {
+		.argsz = sizeof(detach),
+		.flags = VFIO_DEVICE_DETACH_PASID,
+		.pasid = pasid,
+	};
+	int ret;
+
+	if (vdev->pasid_ops)
+		return vdev->pasid_ops < 0 ? vdev->pasid_ops : 0;
+	ret = IOCTL(vdev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach);
+	if (ret == -EINVAL)
+		ret = -ENOTTY;
+	if (ret && ret != -ENOTTY && ret != -EOPNOTSUPP)
+		return ret; /* no answer about the flag: probed again next time */
+	vdev->pasid_ops = ret ? ret : 1;
+	if (ret)
+		pr_info("%s: %s", vdev->bdf, ret == -ENOTTY ? "this kernel's VFIO has no PASID attach "
+			"(VFIO_DEVICE_ATTACH_PASID refused)" : "its VFIO driver has no PASID ops");
+	return ret;
+}
+#endif
+
 int vfio_attach_pt(struct vfio_pci_dev *vdev, uint32_t *pt_id, int pasid)
 {
 	struct vfio_device_attach_iommufd_pt attach = {
@@ -182,6 +215,9 @@ int vfio_attach_pt(struct vfio_pci_dev *vdev, uint32_t *pt_id, int pasid)
 
 	if (pasid >= 0) {
 #ifdef HAVE_VFIO_DEVICE_ATTACH_PASID
+		ret = vfio_pasid_probe(vdev, (uint32_t)pasid);
+		if (ret)
+			return ret;
 		attach.flags = VFIO_DEVICE_ATTACH_PASID;
 		attach.pasid = (uint32_t)pasid;
 #else
@@ -200,6 +236,10 @@ int vfio_detach_pt(struct vfio_pci_dev *vdev, int pasid)
 
 	if (pasid >= 0) {
 #ifdef HAVE_VFIO_DEVICE_ATTACH_PASID
+		int ret = vfio_pasid_probe(vdev, (uint32_t)pasid);
+
+		if (ret)
+			return ret;
 		detach.flags = VFIO_DEVICE_DETACH_PASID;
 		detach.pasid = (uint32_t)pasid;
 #else
