@@ -3,7 +3,8 @@
  * The kernel log as a witness: read /dev/kmsg and recognise the fault reports the IOMMU drivers
  * print (Intel VT-d's "DMAR: [DMA Write ...] Request device ...", Arm SMMUv3's "event: NAME
  * client: ...", AMD-Vi's "Event logged [IO_PAGE_FAULT ...]", virtio-iommu's "page fault from EP
- * N at ...", the RISC-V IOMMU's "Fault CAUSE devid: ..."), in the formats of Linux 7.2.
+ * N at ...", the RISC-V IOMMU's "Fault CAUSE devid: ..."), in the formats of Linux 7.2, and the
+ * raw SMMUv3 event records of 6.12, which prints no "event:" line.
  */
 #pragma once
 
@@ -51,6 +52,11 @@ struct kmsg_reader {
 	bool holding;
 	struct iommu_fault held;
 	char held_origin[48]; /* the SMMUv3 instance that printed the held fault */
+	/* an SMMUv3 raw event record being read: its id, words, instance and header's seq/usec */
+	bool raw_open;
+	unsigned int raw_id, raw_words;
+	uint64_t raw[4], raw_seq, raw_usec;
+	char raw_origin[48];
 };
 
 /*
@@ -65,7 +71,9 @@ int kmsg_open(struct kmsg_reader *r);
  * wrapping are counted in r->lost (the gap in sequence numbers; 1 when there is no number yet)
  * and reading goes on. The number of fault reports, or -errno. An SMMUv3 fault is reported when
  * the line after it has been read, with the direction that line gives; when this read ends on
- * the fault, it is reported without.
+ * the fault, it is reported without. A raw SMMUv3 record (6.12) is reported once its four words
+ * and the line after them are read (7.2's "event:" line there replaces it), or the read ends;
+ * its device is the PCI function whose requester ID is its stream ID.
  * r->fd may be any non-blocking descriptor that yields kernel log text: /dev/kmsg gives one
  * record per read(), a pipe or a file may give many; both are split at newlines, and a last
  * line without one is taken as it is.

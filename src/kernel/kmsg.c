@@ -4,7 +4,9 @@
  * of Linux 7.2 (the printk calls are quoted above each parser); a few lines around them matter
  * too: the SMMUv3 access line that says the direction, AMD-Vi's device line after "Device not
  * attached", and the ratelimit notices that say how many reports were not printed. virtio-iommu
- * and the RISC-V IOMMU name the device by a number, not a PCI address (see take_rid()).
+ * and the RISC-V IOMMU name the device by a number, not a PCI address (see take_rid()). An SMMUv3
+ * of Linux 6.12 prints only the raw event record (a header and four 64-bit words), which is
+ * decoded here the way 7.2 decodes it.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +25,7 @@
 #define KMSG_READ_MAX 8192  /* bytes per read(): more than a record (the kernel's is 2048) */
 #define AMD_EVENT_FLAG_RW 0x020 /* the request was a write (amd_iommu_types.h EVENT_FLAG_RW) */
 
-enum line_kind { LINE_OTHER, LINE_FAULT, LINE_DETAIL, LINE_SUPPRESSED };
+enum line_kind { LINE_OTHER, LINE_FAULT, LINE_DETAIL, LINE_SUPPRESSED, LINE_RAW_EVENT, LINE_RAW_WORD };
 
 /* What one line of the log says. */
 struct log_line {
@@ -32,13 +34,28 @@ struct log_line {
 	char origin[48];          /* the SMMUv3 instance that printed it ("9050000.smmuv3") */
 	bool has_seq;             /* the line had a /dev/kmsg record header (seq in fault.seq) */
 	uint64_t suppressed;      /* SUPPRESSED: how many */
+	uint64_t raw;             /* RAW_EVENT: the SMMUv3 event id; RAW_WORD: the word */
 };
 
-/* the functions whose ratelimit guards a fault printer: "dmar_fault: 17 callbacks suppressed" */
+/* the functions whose ratelimit guards a fault printer: "dmar_fault: 17 callbacks suppressed"
+ * (6.12's SMMUv3 prints from arm_smmu_evtq_thread itself) */
 static const char *const fault_printers[] = {
-	"dmar_fault", "arm_smmu_dump_event", "amd_iommu_report_page_fault", "viommu_fault_handler",
-	"riscv_iommu_fault", NULL,
+	"dmar_fault", "arm_smmu_dump_event", "arm_smmu_evtq_thread", "amd_iommu_report_page_fault",
+	"viommu_fault_handler", "riscv_iommu_fault", NULL,
 };
+
+/* SMMUv3 event ids (arm-smmu-v3.h EVT_ID_*) by the names 7.2's event_str[] prints */
+static const struct {
+	uint8_t id;
+	const char *name;
+} smmuv3_events[] = {
+	{ 0x02, "C_BAD_STREAMID" }, { 0x03, "F_STE_FETCH" }, { 0x04, "C_BAD_STE" },
+	{ 0x06, "F_STREAM_DISABLED" }, { 0x08, "C_BAD_SUBSTREAMID" }, { 0x09, "F_CD_FETCH" },
+	{ 0x0a, "C_BAD_CD" }, { 0x10, "F_TRANSLATION" }, { 0x11, "F_ADDR_SIZE" },
+	{ 0x12, "F_ACCESS" }, { 0x13, "F_PERMISSION" }, { 0x25, "F_VMS_FETCH" },
+};
+#define SMMUV3_EVT_SID(w0) ((w0) >> 32)            /* EVTQ_0_SID */
+#define SMMUV3_EVT_READ(w1) (((w1) >> 35) & 1)     /* EVTQ_1_RnW */
 
 /* the AMD-Vi events that report a device's request; the others are the IOMMU's own errors */
 static const char *const amd_request_faults[] = { "IO_PAGE_FAULT", "ILLEGAL_DEV_TABLE_ENTRY", NULL };
@@ -315,6 +332,28 @@ static bool parse_smmuv3_access(const char *p, struct log_line *out)
 	return true;
 }
 
+/*
+ * The raw record, arm_smmu_evtq_thread() (6.12, dev_info) and arm_smmu_dump_raw_event() (7.2,
+ * dev_err, before its "event:" line): "event 0x%02x received:", then "\t0x%016llx" per word, four
+ * of them. /dev/kmsg escapes the tab as "\x09".
+ */
+static bool parse_smmuv3_raw(const char *p, struct log_line *out)
+{
+	const char *word = after_either(p, "\t0x", "\\x090x");
+
+	if (word) {
+		if (!take_number(&word, 16, &out->raw) || *word)
+			return false;
+		out->kind = LINE_RAW_WORD;
+		return true;
+	}
+	p = after(p, "event 0x");
+	if (!p || !take_number(&p, 16, &out->raw) || strcmp(p, " received:"))
+		return false;
+	out->kind = LINE_RAW_EVENT;
+	return true;
+}
+
 static bool parse_smmuv3(const char *msg, struct log_line *out)
 {
 	const char *name = after(msg, "arm-smmu-v3 ");
@@ -330,7 +369,9 @@ static bool parse_smmuv3(const char *msg, struct log_line *out)
 	text += 2;
 	out->fault.source = FAULT_SRC_SMMUV3;
 	event = after(text, "event: ");
-	return event ? parse_smmuv3_event(event, out) : parse_smmuv3_access(text, out);
+	if (event)
+		return parse_smmuv3_event(event, out);
+	return parse_smmuv3_raw(text, out) || parse_smmuv3_access(text, out);
 }
 
 /* the value after key (" address=") in s, or NULL */
@@ -678,6 +719,70 @@ static void deliver_held(struct kmsg_reader *r, struct fault_sink *sink)
 	r->holding = false;
 }
 
+/*
+ * The fault a whole raw SMMUv3 record says, as 7.2's arm_smmu_decode_event() reads it: the event,
+ * the stream ID, for the translation faults (0x10-0x13) the input address and the direction. Its
+ * device is the PCI function whose requester ID on segment 0 is the stream ID: the identity
+ * iommu-map of QEMU's virt machine (and of most single-segment hosts); 6.12 prints no client.
+ */
+static void raw_fault(const struct kmsg_reader *r, struct iommu_fault *f)
+{
+	uint64_t sid = SMMUV3_EVT_SID(r->raw[0]);
+	char bdf[16];
+
+	*f = (struct iommu_fault){ .source = FAULT_SRC_SMMUV3, .seq = r->raw_seq, .usec = r->raw_usec };
+	snprintf(f->reason, sizeof(f->reason), "event 0x%02x", r->raw_id);
+	for (size_t i = 0; i < ARRAY_SIZE(smmuv3_events); i++)
+		if (smmuv3_events[i].id == r->raw_id)
+			snprintf(f->reason, sizeof(f->reason), "%s", smmuv3_events[i].name);
+	if (sid <= 0xffff) {
+		snprintf(bdf, sizeof(bdf), "%02x:%02x.%x", (unsigned int)(sid >> 8),
+			 (unsigned int)(sid >> 3) & 0x1f, (unsigned int)sid & 7);
+		take_device(bdf, strlen(bdf), f);
+	}
+	if (r->raw_id >= 0x10 && r->raw_id <= 0x13) {
+		f->iova = r->raw[2];
+		f->has_iova = true;
+		f->write = !SMMUV3_EVT_READ(r->raw[1]);
+		f->has_dir = true;
+	}
+}
+
+/*
+ * A raw SMMUv3 record the lines so far completed: 7.2 follows it with its own "event:" line (the
+ * report, which replaces it), 6.12 with nothing, so anything else that comes, or the end of the
+ * read, reports it.
+ */
+static void take_raw(struct kmsg_reader *r, const struct log_line *l, struct fault_sink *sink)
+{
+	if (r->raw_words == ARRAY_SIZE(r->raw)) {
+		bool decoded = l && l->kind == LINE_FAULT && l->fault.source == FAULT_SRC_SMMUV3 &&
+			       !strcmp(l->origin, r->raw_origin);
+		struct iommu_fault f;
+
+		if (!decoded) {
+			raw_fault(r, &f);
+			deliver(sink, &f);
+		}
+		r->raw_words = 0;
+		r->raw_open = false;
+	}
+	if (!l)
+		return;
+	if (l->kind == LINE_RAW_EVENT) {
+		r->raw_open = true;
+		r->raw_words = 0;
+		r->raw_id = (unsigned int)l->raw;
+		r->raw_seq = l->fault.seq;
+		r->raw_usec = l->fault.usec;
+		memcpy(r->raw_origin, l->origin, sizeof(r->raw_origin));
+	} else if (l->kind == LINE_RAW_WORD && r->raw_open && !strcmp(l->origin, r->raw_origin)) {
+		r->raw[r->raw_words++] = l->raw;
+	} else {
+		r->raw_open = false; /* a record cut short: nothing to decode */
+	}
+}
+
 static void take_line(struct kmsg_reader *r, const char *line, struct fault_sink *sink)
 {
 	struct log_line l;
@@ -702,6 +807,7 @@ static void take_line(struct kmsg_reader *r, const char *line, struct fault_sink
 			memcpy(r->held.device, l.fault.device, sizeof(r->held.device));
 	}
 	deliver_held(r, sink);
+	take_raw(r, &l, sink);
 
 	if (l.kind == LINE_SUPPRESSED) {
 		r->suppressed += l.suppressed;
@@ -761,7 +867,9 @@ int kmsg_read_faults(struct kmsg_reader *r, void (*cb)(void *ctx, const struct i
 		buf[used] = '\0';
 		take_line(r, buf, &sink);
 	}
-	/* the access line comes right after its event line; it is not going to come now */
+	/* the access line comes right after its event line, 7.2's event line right after its raw
+	 * record; they are not going to come now */
 	deliver_held(r, &sink);
+	take_raw(r, NULL, &sink);
 	return ret ? ret : sink.count;
 }
