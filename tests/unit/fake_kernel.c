@@ -1295,6 +1295,8 @@ static int test_mock_domain(struct fake_ctx *c, struct fake_test_cmd *cmd)
 
 	if (fake.misbehaviour & FAKE_KERNEL_PLUG_ENOMEM)
 		return -ENOMEM;
+	if (fake.misbehaviour & FAKE_KERNEL_PLUG_EINVAL)
+		return -EINVAL;
 	if (flags & ~known)
 		return -EINVAL;
 	ret = obj_alloc(c, FAKE_SELFTEST, &stdev_id);

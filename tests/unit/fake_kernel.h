@@ -39,6 +39,9 @@ enum fake_kernel_misbehaviour {
 	/* IOAS_IOVA_RANGES reports an IOAS with domains one 4 KiB page beyond their aperture's top:
 	 * the kernel promises IOVAs the IOMMU cannot map (the top page refuses to map) */
 	FAKE_KERNEL_WIDE_RANGES = 1 << 5,
+	/* MOCK_DOMAIN fails with EINVAL whatever it is given, as on RISC-V in Linux 7.2 (the core
+	 * wants an IDENTITY default domain the mock has not): the mock plugs no device at all */
+	FAKE_KERNEL_PLUG_EINVAL = 1 << 6,
 };
 
 /* Which kernel's uAPI and IOMMUFD_TEST mock the fake is (it is no misbehaviour). */
