@@ -95,7 +95,7 @@ static const struct run_case cases[] = {
 	/* a mock that plugs no device at all (RISC-V in 7.2): SKIP with the reason, not a failure */
 	{ .name = "mock-plugs-nothing", .devices = { "mock" }, .exit_code = 4, .formats = FMT_KTAP,
 	  .kernel_misbehaviour = FAKE_KERNEL_PLUG_EINVAL,
-	  .scenarios = { "dma-mock", "check-match", "../scenarios/mock/pasid-rules" } },
+	  .scenarios = { "dma-mock", "../scenarios/mock/pasid-rules" } },
 	{ .name = "fail-nth", .exit_code = 4, .formats = FMT_KTAP, .without_fault_injection = true,
 	  .scenarios = { "fail-nth" } },
 	/* the kernel misbehaves */
