@@ -39,6 +39,8 @@ enum mock_op {
 int mock_probe(int iommufd, const char **why);
 /* Whether op is available (after mock_probe). */
 bool mock_has(int iommufd, enum mock_op op);
+/* the kernel's struct iommu_hwpt_selftest size (0: no known mock) */
+uint32_t mock_hwpt_data_len(int iommufd);
 /*
  * 0 when the running kernel's mock plugs devices with dev_flags (MOCK_DEV_FLAG_*: 6.12's has no
  * PASID-capable ones); else -EOPNOTSUPP and *why (when why is not NULL) says what is missing.

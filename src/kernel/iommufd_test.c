@@ -88,6 +88,9 @@ struct mock_layout {
 	 * every page asked for.
 	 */
 	bool dirty_io_pages;
+	/* sizeof(struct iommu_hwpt_selftest): 6.12 refuses HWPT data longer than its struct even
+	 * when the tail is zero (__iommu_copy_struct_from_user(): data_len < len is EINVAL) */
+	uint32_t hwpt_data_len;
 };
 
 static const struct mock_layout layouts[] = {
@@ -99,7 +102,7 @@ static const struct mock_layout layouts[] = {
 		[MOCK_OP_PASID_REPLACE] = 19, [MOCK_OP_PASID_DETACH] = 20,
 		[MOCK_OP_PASID_CHECK_HWPT] = 21, [MOCK_OP_DMABUF_GET] = 22, [MOCK_OP_DMABUF_REVOKE] = 23,
 	  },
-	  .dev_flags = MOCK_DEV_FLAG_NO_DIRTY | MOCK_DEV_FLAG_PASID },
+	  .dev_flags = MOCK_DEV_FLAG_NO_DIRTY | MOCK_DEV_FLAG_PASID, .hwpt_data_len = 8 },
 	/* 6.11 and 6.12 (TRIGGER_IOPF is 6.11's): no PASID ops, no dma-buf, no PASID-capable devices
 	 * (its flag bit 1 is HUGE_IOVA, which the tool does not use) */
 	{ .count = 15, .kernel = "6.12",
@@ -108,7 +111,7 @@ static const struct mock_layout layouts[] = {
 		[MOCK_OP_MOCK_DOMAIN_REPLACE] = 10, [MOCK_OP_MOCK_DOMAIN_FLAGS] = 12,
 		[MOCK_OP_DIRTY] = 13, [MOCK_OP_TRIGGER_IOPF] = 15,
 	  },
-	  .dev_flags = MOCK_DEV_FLAG_NO_DIRTY, .dirty_io_pages = true },
+	  .dev_flags = MOCK_DEV_FLAG_NO_DIRTY, .dirty_io_pages = true, .hwpt_data_len = 4 },
 };
 
 /* what was probed, for the kernel backend of generation probed_gen (the product has one) */
@@ -207,6 +210,11 @@ out:
 	if (why)
 		*why = probed_why;
 	return probed_err;
+}
+
+uint32_t mock_hwpt_data_len(int iommufd)
+{
+	return mock_probe(iommufd, NULL) ? 0 : layout->hwpt_data_len;
 }
 
 bool mock_has(int iommufd, enum mock_op op)
