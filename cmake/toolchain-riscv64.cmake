@@ -2,30 +2,15 @@
 # libraries (jansson, libnl-3, libcap) unpacked by tests/lab/setup-host into a riscv64 sysroot.
 # Bookworm has no riscv64 port: the sysroot's libraries come from trixie, built against glibc 2.41,
 # while bookworm's cross compiler links bookworm's glibc 2.36 (libc6-dev-riscv64-cross).
-set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR riscv64)
-set(CMAKE_C_COMPILER riscv64-linux-gnu-gcc)
-set(CMAKE_LIBRARY_ARCHITECTURE riscv64-linux-gnu)
-if(NOT IOMMUTEST_RISCV64_SYSROOT)
-  if(DEFINED ENV{IOMMUTEST_CACHE})
-    set(IOMMUTEST_RISCV64_SYSROOT "$ENV{IOMMUTEST_CACHE}/sysroot-riscv64")
-  else()
-    set(IOMMUTEST_RISCV64_SYSROOT "$ENV{HOME}/.cache/iommutest/sysroot-riscv64")
-  endif()
-endif()
-# the toolchain file is read again for every try_compile: the same sysroot there
-list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES IOMMUTEST_RISCV64_SYSROOT)
-set(ENV{PKG_CONFIG_LIBDIR} "${IOMMUTEST_RISCV64_SYSROOT}/usr/lib/riscv64-linux-gnu/pkgconfig")
-set(ENV{PKG_CONFIG_SYSROOT_DIR} "${IOMMUTEST_RISCV64_SYSROOT}")
-set(CMAKE_FIND_ROOT_PATH "${IOMMUTEST_RISCV64_SYSROOT}")
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
+set(IOMMUTEST_CROSS_TRIPLET riscv64-linux-gnu)
+set(IOMMUTEST_CROSS_SYSROOT_VAR IOMMUTEST_RISCV64_SYSROOT)
+set(IOMMUTEST_CROSS_SYSROOT_DIR sysroot-riscv64)
+include(${CMAKE_CURRENT_LIST_DIR}/cross-sysroot.cmake)
 # -static for every program (the unit tests too, which CMake builds with the rest): trixie's shared
 # libraries need GLIBC_2.38 symbol versions bookworm's cross glibc cannot give, and the riscv64
 # guest has no shared libraries anyway
-set(CMAKE_EXE_LINKER_FLAGS_INIT
-    "-static -L${IOMMUTEST_RISCV64_SYSROOT}/lib/riscv64-linux-gnu -L${IOMMUTEST_RISCV64_SYSROOT}/usr/lib/riscv64-linux-gnu")
+string(PREPEND CMAKE_EXE_LINKER_FLAGS_INIT "-static ")
 # glibc 2.38 headers route strtol, strtoll, strtoul, sscanf and fscanf to new __isoc23_* entry
 # points, which trixie's libjansson.a, libnl-3.a and libcap.a call and bookworm's cross glibc 2.36
 # lacks. Linking trixie's glibc instead is not possible with bookworm's binutils 2.40 (its ld

@@ -129,25 +129,30 @@ def kernel_problems(doc, path=KERNELS_PATH):
                 or k["version"] in seen:
             out.append(f"{where}.version: a new version like \"6.12\"")
         seen.add(k["version"])
-        if not isinstance(k["lacks"], dict) or not all(isinstance(v, str) and v.strip() for v in k["lacks"].values()):
-            out.append(f"{where}.lacks: {{SCENARIO: what the kernel lacks}}")
-        if not isinstance(k["unsupported"], dict) or \
-                not all(isinstance(v, str) and v.strip() for v in k["unsupported"].values()):
-            out.append(f"{where}.unsupported: {{PROFILE: why the kernel cannot run it}}")
+        for key, what in (("lacks", "SCENARIO: what the kernel lacks"),
+                          ("unsupported", "PROFILE: why the kernel cannot run it")):
+            if not isinstance(k[key], dict) or not all(isinstance(v, str) and v.strip() for v in k[key].values()):
+                out.append(f"{where}.{key}: {{{what}}}")
     return out
 
 
-def load_kernels(path=KERNELS_PATH):
-    """{version: {"package": ..., "lacks": {scenario: what}}}; SystemExit when not well formed"""
+def read_checked(path, problems_of):
+    """the parsed file; SystemExit with its problems (problems_of(doc): lines) when it is not well
+    formed"""
     try:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
     except (OSError, ValueError) as e:
         raise SystemExit(f"{os.path.basename(path)}: {e}")
-    errs = kernel_problems(doc, path)
+    errs = problems_of(doc)
     if errs:
         raise SystemExit("\n".join(errs))
-    return {k["version"]: k for k in doc["kernels"]}
+    return doc
+
+
+def load_kernels(path=KERNELS_PATH):
+    """{version: {"package": ..., "lacks": {scenario: what}, "unsupported": {profile: why}}}"""
+    return {k["version"]: k for k in read_checked(path, lambda d: kernel_problems(d, path))["kernels"]}
 
 
 def known_problems(doc, profile_names, path=KNOWN_PATH):
@@ -187,15 +192,7 @@ def known_problems(doc, profile_names, path=KNOWN_PATH):
 def load_known(profile_names, path=KNOWN_PATH):
     """the known limitations, in file order; SystemExit with the problems when the file is not
     well formed"""
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"{os.path.basename(path)}: {e}")
-    errs = known_problems(doc, profile_names, path)
-    if errs:
-        raise SystemExit("\n".join(errs))
-    return doc
+    return read_checked(path, lambda d: known_problems(d, profile_names, path))
 
 
 def kernel_versions():
@@ -221,15 +218,7 @@ def xfail_args(known, profile, kernel=DEFAULT_KERNEL):
 
 def load(path=PATH):
     """the profiles, in file order; SystemExit with the problems when the file is not well formed"""
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"{os.path.basename(path)}: {e}")
-    errs = problems(doc, path)
-    if errs:
-        raise SystemExit("\n".join(errs))
-    return doc["profiles"]
+    return read_checked(path, lambda d: problems(d, path))["profiles"]
 
 
 def shell(profiles):
