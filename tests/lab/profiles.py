@@ -160,7 +160,7 @@ def known_problems(doc, profile_names, path=KNOWN_PATH):
     name = os.path.basename(path)
     if not isinstance(doc, list):
         return [f"{name}: (top level): a list of {{{', '.join(KNOWN_FIELDS)}}} objects"]
-    out, seen = [], {}
+    out, seen, versions = [], {}, kernel_versions()
     for i, e in enumerate(doc):
         where = f"{name}: [{i}]"
         if not isinstance(e, dict):
@@ -178,8 +178,8 @@ def known_problems(doc, profile_names, path=KNOWN_PATH):
             continue
         if e["profile"] not in profile_names:
             out.append(f"{where}.profile: unknown profile \"{e['profile']}\" (known: {', '.join(profile_names)})")
-        if "kernel" in e and e["kernel"] not in kernel_versions():
-            out.append(f"{where}.kernel: \"{e['kernel']}\" is not in kernels.json ({', '.join(kernel_versions())})")
+        if "kernel" in e and e["kernel"] not in versions:
+            out.append(f"{where}.kernel: \"{e['kernel']}\" is not in kernels.json ({', '.join(versions)})")
         if "=" in e["scenario"]:
             out.append(f"{where}.scenario: \"{e['scenario']}\" has a \"=\" (--xfail SCENARIO=REASON splits there)")
         key = (e["profile"], e["scenario"], e.get("kernel"))
