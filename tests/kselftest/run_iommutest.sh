@@ -16,7 +16,7 @@
 #   - "ok N NAME # SKIP REASON" becomes "ok N NAME # SKIP" and "# SKIP: REASON", so the name
 #     stays the same whatever the reason (XFAIL/XPASS keep theirs: that parser drops them).
 # Anything that is not KTAP (--format json|junit in IOMMUTEST_ARGS) passes unchanged.
-# tests/lava/README.kernelci.md has the parser's rules and the evidence.
+# tests/lava/README.md ("KernelCI") has the parser's rules and the evidence.
 here=$(dirname "$0")
 set --
 for d in ${IOMMUTEST_DEVICES:-mock}; do set -- "$@" -d "$d"; done
